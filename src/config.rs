@@ -1,0 +1,263 @@
+//! `ailint.toml`: the organisation's choices, with the AWS AI/ML reference's values as
+//! defaults. Rules read them through the Cedar request context.
+
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::{Deserialize, Serialize};
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "ailint.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub regions: Regions,
+    pub guardrails: Guardrails,
+    pub models: Models,
+    pub tags: Tags,
+    pub cloudtrail: CloudTrail,
+    pub rules: RuleSelection,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Regions {
+    /// Regions where AI resources and their data may live.
+    pub allowed: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Guardrails {
+    /// PII entity types (API names) to block or anonymize on input and output.
+    pub pii_types: Vec<String>,
+    /// Minimum HATE content-filter strength: NONE, LOW, MEDIUM or HIGH.
+    pub hate_filter_strength: Strength,
+    /// Whether the PROFANITY managed word list is required.
+    pub profanity_filter: bool,
+    /// Minimum contextual grounding threshold, 0 to 0.99.
+    pub grounding_threshold: f64,
+    /// Minimum contextual relevance threshold, 0 to 0.99.
+    pub relevance_threshold: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Strength {
+    None,
+    Low,
+    Medium,
+    High,
+}
+
+impl Strength {
+    /// The level rules compare: NONE=0 … HIGH=3.
+    pub fn level(self) -> i64 {
+        self as i64
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Models {
+    /// Model ids and inference-profile ids callers may invoke.
+    pub approved: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tags {
+    /// Tag keys every AI resource must carry.
+    pub required: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CloudTrail {
+    /// Data-event resource types required in regions that use Bedrock.
+    pub bedrock_data_event_types: Vec<String>,
+    /// Data-event resource types required in regions with SageMaker endpoints.
+    pub sagemaker_data_event_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuleSelection {
+    /// Rule ids or prefixes to run (all when empty).
+    pub select: Vec<String>,
+    /// Rule ids or prefixes to skip.
+    pub ignore: Vec<String>,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            regions: Regions::default(),
+            guardrails: Guardrails::default(),
+            models: Models::default(),
+            tags: Tags::default(),
+            cloudtrail: CloudTrail::default(),
+            rules: RuleSelection::default(),
+        }
+    }
+}
+
+impl Default for Regions {
+    fn default() -> Self {
+        Regions {
+            allowed: strings(&["us-east-1", "us-west-2", "eu-west-1"]),
+        }
+    }
+}
+
+impl Default for Guardrails {
+    fn default() -> Self {
+        Guardrails {
+            pii_types: strings(&[
+                "EMAIL",
+                "PHONE",
+                "US_SOCIAL_SECURITY_NUMBER",
+                "CREDIT_DEBIT_CARD_NUMBER",
+            ]),
+            hate_filter_strength: Strength::High,
+            profanity_filter: true,
+            grounding_threshold: 0.7,
+            relevance_threshold: 0.7,
+        }
+    }
+}
+
+impl Default for CloudTrail {
+    fn default() -> Self {
+        CloudTrail {
+            bedrock_data_event_types: strings(&[
+                "AWS::Bedrock::AgentAlias",
+                "AWS::Bedrock::KnowledgeBase",
+            ]),
+            sagemaker_data_event_types: strings(&["AWS::SageMaker::Endpoint"]),
+        }
+    }
+}
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+}
+
+/// The PII type names people write that are not the API's.
+const PII_ALIASES: [(&str, &str); 2] = [
+    ("SSN", "US_SOCIAL_SECURITY_NUMBER"),
+    ("CREDIT_CARD", "CREDIT_DEBIT_CARD_NUMBER"),
+];
+
+impl Config {
+    /// `--config PATH`, else `ailint.toml` in `dir` if present, else the defaults.
+    pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let candidate = dir.join(DEFAULT_FILE);
+                if !candidate.is_file() {
+                    return Ok((Config::default(), None));
+                }
+                candidate
+            }
+        };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            path: shown.clone(),
+            message: format!("cannot read: {e}"),
+            src: None,
+            span: None,
+        })?;
+        Config::parse(&shown, &text).map(|c| (c, Some(path)))
+    }
+
+    pub fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().map(SourceSpan::from);
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            ConfigError {
+                path: match line {
+                    Some(l) => format!("{path}:{l}"),
+                    None => path.to_string(),
+                },
+                message: e.message().to_string(),
+                src: Some(NamedSource::new(path, text.to_string())),
+                span,
+            }
+        })?;
+        config.validate().map_err(|message| ConfigError {
+            path: path.to_string(),
+            message,
+            src: None,
+            span: None,
+        })?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (name, value) in [
+            ("guardrails.grounding_threshold", self.guardrails.grounding_threshold),
+            ("guardrails.relevance_threshold", self.guardrails.relevance_threshold),
+        ] {
+            if !(0.0..1.0).contains(&value) {
+                return Err(format!("`{name}` must be at least 0 and below 1, found `{value}`"));
+            }
+        }
+        for t in &self.guardrails.pii_types {
+            if let Some((_, api)) = PII_ALIASES.iter().find(|(alias, _)| alias == t) {
+                return Err(format!(
+                    "`{t}` is not a Bedrock PII entity type; the API name is `{api}`"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_reference_values() {
+        let c = Config::default();
+        assert_eq!(c.regions.allowed, ["us-east-1", "us-west-2", "eu-west-1"]);
+        assert_eq!(c.guardrails.hate_filter_strength, Strength::High);
+        assert_eq!(c.guardrails.grounding_threshold, 0.7);
+        assert!(c.guardrails.pii_types.contains(&"US_SOCIAL_SECURITY_NUMBER".to_string()));
+    }
+
+    #[test]
+    fn partial_files_keep_other_defaults() {
+        let c = Config::parse("a.toml", "[regions]\nallowed = [\"eu-central-1\"]\n").unwrap();
+        assert_eq!(c.regions.allowed, ["eu-central-1"]);
+        assert_eq!(c.guardrails, Guardrails::default());
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_located() {
+        let e = Config::parse("a.toml", "[regions]\nallowd = []\n").unwrap_err();
+        assert!(e.path.ends_with(":2"), "{e}");
+        assert!(e.message.contains("unknown field `allowd`"), "{e}");
+        let e = Config::parse("a.toml", "[guardrails]\npii_types = [\"SSN\"]\n").unwrap_err();
+        assert!(e.message.contains("`US_SOCIAL_SECURITY_NUMBER`"), "{e}");
+        let e = Config::parse("a.toml", "[guardrails]\ngrounding_threshold = 1.5\n").unwrap_err();
+        assert!(e.message.contains("grounding_threshold"), "{e}");
+    }
+}

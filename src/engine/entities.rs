@@ -1,0 +1,112 @@
+//! The model as Cedar entities, built in code (much faster than through Cedar's JSON).
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
+use serde_json::Value;
+
+use crate::model::check::decimal_literal;
+use crate::model::schema::{AttrType, ModelSchema};
+use crate::model::{Model, Resource};
+
+/// Entity type names, parsed once.
+#[derive(Default)]
+pub struct TypeNames(HashMap<String, EntityTypeName>);
+
+impl TypeNames {
+    pub fn get(&mut self, name: &str) -> Result<EntityTypeName, String> {
+        if let Some(t) = self.0.get(name) {
+            return Ok(t.clone());
+        }
+        let t = EntityTypeName::from_str(name).map_err(|e| format!("bad entity type `{name}`: {e}"))?;
+        self.0.insert(name.to_string(), t.clone());
+        Ok(t)
+    }
+
+    pub fn uid(&mut self, type_name: &str, id: &str) -> Result<EntityUid, String> {
+        Ok(EntityUid::from_type_name_and_id(self.get(type_name)?, EntityId::new(id)))
+    }
+}
+
+/// Builds the entity of one resource. The model has already checked every value against
+/// the schema, so a failure here is a bug; it is still reported, not a panic.
+pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Result<Entity, String> {
+    let spec = schema
+        .entity_type(&r.type_name)
+        .ok_or_else(|| format!("unknown entity type `{}`", r.type_name))?;
+    let uid = names.uid(&r.type_name, &r.id)?;
+    let mut attrs = HashMap::with_capacity(spec.attrs.len());
+    for (name, attr) in &spec.attrs {
+        let envelope = match name.as_str() {
+            "name" => r.name.clone().map(Value::String),
+            "region" => r.region.clone().map(Value::String),
+            "account" if r.type_name != "AWS::Region" => r.account.clone().map(Value::String),
+            _ => None,
+        };
+        let Some(value) = envelope.as_ref().or_else(|| r.attributes.get(name)) else {
+            continue;
+        };
+        let expr = expression(value, &attr.ty, names)
+            .ok_or_else(|| format!("`{}` `{}`: attribute `{name}` does not match the schema", r.type_name, r.id))?;
+        attrs.insert(name.clone(), expr);
+    }
+    let tags: Vec<(String, RestrictedExpression)> = if spec.has_tags {
+        r.tags
+            .iter()
+            .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Entity::new_with_tags(uid, attrs, HashSet::new(), tags)
+        .map_err(|e| format!("`{}` `{}`: {e}", r.type_name, r.id))
+}
+
+fn expression(v: &Value, ty: &AttrType, names: &mut TypeNames) -> Option<RestrictedExpression> {
+    Some(match (ty, v) {
+        (AttrType::Bool, Value::Bool(b)) => RestrictedExpression::new_bool(*b),
+        (AttrType::Long, Value::Number(n)) => RestrictedExpression::new_long(n.as_i64()?),
+        (AttrType::String, Value::String(s)) => RestrictedExpression::new_string(s.clone()),
+        (AttrType::Decimal, v) => RestrictedExpression::new_decimal(decimal_literal(v)?),
+        (AttrType::Entity(t), Value::String(id)) => {
+            RestrictedExpression::new_entity_uid(names.uid(t, id).ok()?)
+        }
+        (AttrType::Set(elem), Value::Array(items)) => RestrictedExpression::new_set(
+            items
+                .iter()
+                .map(|i| expression(i, elem, names))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        (AttrType::Record(fields), Value::Object(obj)) => {
+            let mut out = Vec::with_capacity(obj.len());
+            for (k, fv) in obj {
+                let f = fields.get(k)?;
+                out.push((k.clone(), expression(fv, &f.ty, names)?));
+            }
+            RestrictedExpression::new_record(out).ok()?
+        }
+        _ => return None,
+    })
+}
+
+/// Every resource of the model as an entity; resources that cannot be built are returned
+/// as errors and left out.
+pub fn build(model: &Model, schema: &ModelSchema) -> (Entities, Vec<String>) {
+    let mut names = TypeNames::default();
+    let mut errors = Vec::new();
+    let mut entities = Vec::with_capacity(model.resources.len());
+    for r in &model.resources {
+        match entity(r, schema, &mut names) {
+            Ok(e) => entities.push(e),
+            Err(e) => errors.push(e),
+        }
+    }
+    match Entities::from_entities(entities, None) {
+        Ok(e) => (e, errors),
+        Err(e) => {
+            errors.push(e.to_string());
+            (Entities::empty(), errors)
+        }
+    }
+}

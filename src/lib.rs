@@ -1,0 +1,58 @@
+//! ailint: a compliance linter for AWS AI/ML workloads.
+//!
+//! Sources normalize, rules judge, reporters format:
+//! - [`sources`] read an input (an inventory file today) into [`model::Resource`]s that keep
+//!   where each fact came from;
+//! - [`model`] checks resources against the schema, applies AWS defaults, resolves references
+//!   between resources and derives aggregate facts;
+//! - [`engine`] turns the model into Cedar entities and asks one request per resource of the
+//!   rules in `rules/`;
+//! - [`report`] formats an [`engine::AuditReport`] as text, JSON or SARIF.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod model;
+pub mod report;
+pub mod sources;
+
+/// The tool's version, as reported in every output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+use std::path::PathBuf;
+
+/// Reads the inputs, normalizes them and evaluates the rules: the whole audit, minus the
+/// command line. Input errors are kept in the report and do not stop the other inputs.
+pub fn audit_paths(
+    inputs: &[PathBuf],
+    config: &config::Config,
+    rules: &engine::RuleSet,
+) -> engine::AuditReport {
+    let schema = model::ModelSchema::builtin();
+    let (collected, input_errors) = sources::read_inputs(inputs, schema);
+    let mut errors: Vec<engine::ToolError> = input_errors
+        .iter()
+        .map(|e| engine::ToolError {
+            path: e.path.clone(),
+            line: e.position.map(|p| p.0),
+            message: e.message.clone(),
+        })
+        .collect();
+    let (model, model_errors) = model::Model::build(collected, schema);
+    errors.extend(model_errors.into_iter().map(|e| {
+        let (path, line) = match e.location.rsplit_once(':') {
+            Some((p, l)) => (p.to_string(), l.parse().ok()),
+            None => (e.location.clone(), None),
+        };
+        engine::ToolError {
+            path,
+            line,
+            message: e.message,
+        }
+    }));
+    let names = inputs
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    engine::evaluate(&model, rules, config, schema, names, errors)
+}

@@ -1,0 +1,568 @@
+//! Facts the rules need but Cedar cannot compute: it has no quantifiers, so "some statement
+//! denies non-TLS requests" or "some trail logs management events" is computed here, once,
+//! as a plain attribute (`@derived` in the schema). What a derivation reads is unknown makes
+//! what it derives unknown.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{json, Map, Value};
+
+use super::policy_document::{self, Statement};
+use super::{AccountInfo, Location, Model, Resource, Unknown};
+
+pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
+    buckets(model);
+    vpcs(model);
+    guardrails(model);
+    trails(model);
+    lake_formation(model);
+    accounts_and_regions(model, accounts);
+}
+
+/// Sets a derived attribute, or marks it unknown with the reason.
+fn set(r: &mut Resource, attr: &str, value: Result<Value, String>) {
+    match value {
+        Ok(v) => {
+            r.attributes.insert(attr.to_string(), v);
+        }
+        Err(reason) => r.unknown.push(Unknown {
+            path: attr.to_string(),
+            reason,
+        }),
+    }
+}
+
+/// Why an input fact is unknown, if it is.
+fn unknown_reason(r: &Resource, path: &str) -> Option<String> {
+    r.unknown_for(path)
+        .map(|u| format!("`{}` is unknown: {}", u.path, u.reason))
+}
+
+fn str_attr<'a>(r: &'a Resource, attr: &str) -> Option<&'a str> {
+    r.attributes.get(attr).and_then(Value::as_str)
+}
+
+fn bool_attr(r: &Resource, attr: &str) -> Option<bool> {
+    r.attributes.get(attr).and_then(Value::as_bool)
+}
+
+fn string_set(v: Option<&Value>) -> BTreeSet<String> {
+    v.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn scope(r: &Resource) -> (Option<String>, Option<String>) {
+    (r.account.clone(), r.region.clone())
+}
+
+// ---------------------------------------------------------------------------------------
+// S3 buckets: TLS enforcement from the bucket policy, AI use from references.
+
+fn bucket_name(r: &Resource) -> &str {
+    r.id.strip_prefix("arn:aws:s3:::")
+        .or(r.name.as_deref())
+        .unwrap_or(&r.id)
+}
+
+fn s3_bucket_of(uri: &str) -> Option<&str> {
+    uri.strip_prefix("s3://")
+        .map(|rest| rest.split('/').next().unwrap_or(rest))
+        .filter(|b| !b.is_empty())
+}
+
+fn buckets(model: &mut Model) {
+    let mut ai_buckets: BTreeSet<String> = BTreeSet::new();
+    for r in &model.resources {
+        let uris = match r.type_name.as_str() {
+            "AWS::SageMaker::Model" => vec![str_attr(r, "modelDataUrl")],
+            "AWS::SageMaker::EndpointConfig" => vec![r
+                .attributes
+                .get("dataCapture")
+                .and_then(|d| d.get("destinationS3Uri"))
+                .and_then(Value::as_str)],
+            _ => continue,
+        };
+        ai_buckets.extend(uris.into_iter().flatten().filter_map(s3_bucket_of).map(str::to_string));
+    }
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::S3::Bucket")
+    {
+        let ai = ai_buckets.contains(bucket_name(r));
+        r.attributes.insert("aiData".into(), json!(ai));
+        let tls = match unknown_reason(r, "documents.policy") {
+            Some(reason) => Err(reason),
+            None => match r.documents.get("policy") {
+                None | Some(Value::Null) => Ok((false, false)),
+                Some(doc) => policy_document::parse(doc)
+                    .map(|statements| tls_denials(&statements))
+                    .map_err(|e| format!("the bucket policy cannot be read: {e}")),
+            },
+        };
+        set(r, "deniesInsecureTransport", tls.clone().map(|t| json!(t.0)));
+        set(r, "deniesTlsBelow12", tls.map(|t| json!(t.1)));
+    }
+}
+
+/// (denies non-TLS, denies TLS below 1.2) for a bucket policy.
+fn tls_denials(statements: &[Statement]) -> (bool, bool) {
+    let blanket_deny = |s: &&Statement| {
+        !s.allow && s.applies_to_everyone() && s.covers_action("s3:getobject") && s.covers_action("s3:putobject")
+    };
+    let insecure = statements.iter().filter(blanket_deny).any(|s| {
+        s.condition_values("Bool", "aws:SecureTransport")
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case("false"))
+    });
+    let old_tls = statements.iter().filter(blanket_deny).any(|s| {
+        s.condition_values("NumericLessThan", "s3:TlsVersion")
+            .iter()
+            .any(|v| v.parse::<f64>().is_ok_and(|min| min >= 1.2))
+    });
+    (insecure, old_tls)
+}
+
+// ---------------------------------------------------------------------------------------
+// VPCs: AI placement and private endpoints.
+
+/// `com.amazonaws.us-east-1.bedrock-runtime` → `bedrock-runtime`.
+fn endpoint_service_suffix(service_name: &str) -> String {
+    let mut parts = service_name.splitn(4, '.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("com" | "cn"), Some("amazonaws"), Some(_region), Some(rest)) => rest.to_string(),
+        _ => service_name.to_string(),
+    }
+}
+
+fn vpcs(model: &mut Model) {
+    const PLACED: [&str; 4] = [
+        "AWS::SageMaker::NotebookInstance",
+        "AWS::SageMaker::Domain",
+        "AWS::SageMaker::Model",
+        "AWS::OpenSearchService::Domain",
+    ];
+    let mut workload: BTreeSet<String> = BTreeSet::new();
+    let mut services: HashMap<String, BTreeSet<String>> = HashMap::new();
+    // An endpoint whose placement or settings are unknown makes every VPC of its account
+    // and region uncertain.
+    let mut uncertain: HashMap<(Option<String>, Option<String>), String> = HashMap::new();
+    for r in &model.resources {
+        if PLACED.contains(&r.type_name.as_str()) {
+            if let Some(vpc) = str_attr(r, "vpc") {
+                workload.insert(vpc.to_string());
+            }
+        }
+        if r.type_name != "AWS::EC2::VPCEndpoint" {
+            continue;
+        }
+        if let Some(reason) = ["vpc", "serviceName", "vpcEndpointType", "privateDnsEnabled", "state"]
+            .iter()
+            .find_map(|p| unknown_reason(r, p))
+        {
+            uncertain
+                .entry(scope(r))
+                .or_insert(format!("VPC endpoint `{}`: {reason}", r.display_name()));
+            continue;
+        }
+        let usable = str_attr(r, "vpcEndpointType") == Some("Interface")
+            && bool_attr(r, "privateDnsEnabled") == Some(true)
+            && str_attr(r, "state").is_some_and(|s| s.eq_ignore_ascii_case("available"));
+        if let (true, Some(vpc), Some(service)) = (usable, str_attr(r, "vpc"), str_attr(r, "serviceName")) {
+            services
+                .entry(vpc.to_string())
+                .or_default()
+                .insert(endpoint_service_suffix(service));
+        }
+    }
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::EC2::VPC")
+    {
+        r.attributes
+            .insert("aiWorkload".into(), json!(workload.contains(&r.id)));
+        let value = match uncertain.get(&scope(r)) {
+            Some(reason) => Err(reason.clone()),
+            None => Ok(json!(services.remove(&r.id).unwrap_or_default())),
+        };
+        set(r, "privateEndpointServices", value);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Guardrails: PII coverage and content-filter levels.
+
+fn strength_level(s: &str) -> i64 {
+    match s.to_ascii_uppercase().as_str() {
+        "LOW" => 1,
+        "MEDIUM" => 2,
+        "HIGH" => 3,
+        _ => 0,
+    }
+}
+
+fn guardrails(model: &mut Model) {
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::Bedrock::Guardrail")
+    {
+        let pii = match unknown_reason(r, "piiEntities") {
+            Some(reason) => Err(reason),
+            None => {
+                let guarded: BTreeSet<&str> = r
+                    .attributes
+                    .get("piiEntities")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|e| {
+                        let blocks = |k: &str| {
+                            e.get(k)
+                                .and_then(Value::as_str)
+                                .is_some_and(|a| matches!(a, "BLOCK" | "ANONYMIZE"))
+                        };
+                        let on = |k: &str| e.get(k).and_then(Value::as_bool) == Some(true);
+                        blocks("inputAction") && blocks("outputAction") && on("inputEnabled") && on("outputEnabled")
+                    })
+                    .filter_map(|e| e.get("type").and_then(Value::as_str))
+                    .collect();
+                Ok(json!(guarded))
+            }
+        };
+        set(r, "piiTypesGuarded", pii);
+
+        match unknown_reason(r, "contentFilters") {
+            Some(reason) => set(r, "hateFilter", Err(reason)),
+            None => {
+                let hate = r
+                    .attributes
+                    .get("contentFilters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .find(|f| f.get("type").and_then(Value::as_str) == Some("HATE"))
+                    .map(|f| {
+                        let level = |k: &str| strength_level(f.get(k).and_then(Value::as_str).unwrap_or(""));
+                        json!({"inputLevel": level("inputStrength"), "outputLevel": level("outputStrength")})
+                    });
+                if let Some(h) = hate {
+                    r.attributes.insert("hateFilter".into(), h);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// CloudTrail: what each trail records, from its basic or advanced event selectors.
+
+#[derive(Default, Clone)]
+struct TrailFacts {
+    reads: bool,
+    writes: bool,
+    excluded: BTreeSet<String>,
+    data_types: BTreeSet<String>,
+}
+
+fn field_values<'a>(selector: &'a Value, field: &str, op: &str) -> Option<Vec<&'a str>> {
+    selector
+        .get("FieldSelectors")?
+        .as_array()?
+        .iter()
+        .find(|f| f.get("Field").and_then(Value::as_str) == Some(field))
+        .and_then(|f| f.get(op))
+        .and_then(Value::as_array)
+        .map(|vals| vals.iter().filter_map(Value::as_str).collect())
+}
+
+fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
+    for doc in ["documents.eventSelectors", "documents.advancedEventSelectors"] {
+        if let Some(reason) = unknown_reason(r, doc) {
+            return Err(reason);
+        }
+    }
+    let basic = r.documents.get("eventSelectors").and_then(Value::as_array);
+    let advanced = r.documents.get("advancedEventSelectors").and_then(Value::as_array);
+    let mut facts = TrailFacts::default();
+    match (basic, advanced) {
+        (None, None) => {
+            // A trail without selectors logs all management events, read and write.
+            facts.reads = true;
+            facts.writes = true;
+        }
+        (basic, advanced) => {
+            for s in basic.into_iter().flatten() {
+                let include = s.get("IncludeManagementEvents").and_then(Value::as_bool).unwrap_or(true);
+                let rw = s.get("ReadWriteType").and_then(Value::as_str).unwrap_or("All");
+                if include {
+                    facts.reads |= matches!(rw, "All" | "ReadOnly");
+                    facts.writes |= matches!(rw, "All" | "WriteOnly");
+                    facts.excluded.extend(string_set(s.get("ExcludeManagementEventSources")));
+                }
+                for d in s.get("DataResources").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(t) = d.get("Type").and_then(Value::as_str) {
+                        facts.data_types.insert(t.to_string());
+                    }
+                }
+            }
+            for s in advanced.into_iter().flatten() {
+                let category = field_values(s, "eventCategory", "Equals").unwrap_or_default();
+                if category.contains(&"Management") {
+                    match field_values(s, "readOnly", "Equals").as_deref() {
+                        Some(["true"]) => facts.reads = true,
+                        Some(["false"]) => facts.writes = true,
+                        _ => {
+                            facts.reads = true;
+                            facts.writes = true;
+                        }
+                    }
+                    for src in field_values(s, "eventSource", "NotEquals").unwrap_or_default() {
+                        facts.excluded.insert(src.to_string());
+                    }
+                } else if category.contains(&"Data") {
+                    for t in field_values(s, "resources.type", "Equals").unwrap_or_default() {
+                        facts.data_types.insert(t.to_string());
+                    }
+                }
+            }
+        }
+    }
+    Ok(facts)
+}
+
+fn trails(model: &mut Model) {
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::CloudTrail::Trail")
+    {
+        let facts = trail_facts(r);
+        set(r, "recordsManagementReadWrite", facts.clone().map(|f| json!(f.reads && f.writes)));
+        set(r, "excludedManagementEventSources", facts.clone().map(|f| json!(f.excluded)));
+        set(r, "dataEventResourceTypes", facts.map(|f| json!(f.data_types)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Lake Formation: each grant points at its account's settings in its region.
+
+fn lake_formation(model: &mut Model) {
+    let settings: HashMap<(Option<String>, Option<String>), String> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::LakeFormation::DataLakeSettings")
+        .map(|r| (scope(r), r.id.clone()))
+        .collect();
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::LakeFormation::Permissions")
+    {
+        match settings.get(&scope(r)) {
+            Some(id) => {
+                r.attributes.insert("settings".into(), json!(id));
+            }
+            None => r.unknown.push(Unknown {
+                path: "settings".into(),
+                reason: "the data-lake settings of this account and region are not in the inventory"
+                    .into(),
+            }),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Accounts and regions, with the facts that span resources.
+
+const BEDROCK_TYPES: [&str; 3] = [
+    "AWS::Bedrock::Guardrail",
+    "AWS::Bedrock::Agent",
+    "AWS::Bedrock::KnowledgeBase",
+];
+const SAGEMAKER_ENDPOINT_TYPES: [&str; 2] = ["AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model"];
+const AI_EVENT_SOURCES: [&str; 2] = ["bedrock.amazonaws.com", "sagemaker.amazonaws.com"];
+
+#[derive(Default)]
+struct RegionFacts {
+    bedrock: bool,
+    sagemaker: bool,
+    location: Option<Location>,
+}
+
+fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
+    let mut regions: BTreeMap<(String, String), RegionFacts> = BTreeMap::new();
+    let mut account_locations: BTreeMap<String, Location> = accounts
+        .iter()
+        .map(|a| (a.id.clone(), a.location.clone()))
+        .collect();
+    for r in &model.resources {
+        let Some(acct) = &r.account else { continue };
+        account_locations
+            .entry(acct.clone())
+            .or_insert_with(|| r.location.clone());
+        let Some(region) = &r.region else { continue };
+        let f = regions.entry((acct.clone(), region.clone())).or_default();
+        f.bedrock |= BEDROCK_TYPES.contains(&r.type_name.as_str());
+        f.sagemaker |= SAGEMAKER_ENDPOINT_TYPES.contains(&r.type_name.as_str());
+        f.location.get_or_insert_with(|| r.location.clone());
+    }
+
+    // Trails: per account, the multi-region management trails and the data-event types
+    // each region records.
+    let trail_missing = |acct: &str, region: Option<&str>| {
+        model.not_collected.iter().find(|n| {
+            n.types.iter().any(|t| t == "AWS::CloudTrail::Trail")
+                && n.account.as_deref().is_none_or(|a| a == acct)
+                && (region.is_none() || n.region.is_none() || n.region.as_deref() == region)
+        })
+    };
+    let mut management: BTreeMap<String, Result<i64, String>> = BTreeMap::new();
+    let mut data_types: BTreeMap<(String, String), Result<BTreeSet<String>, String>> =
+        BTreeMap::new();
+    let trails: Vec<&Resource> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::CloudTrail::Trail")
+        .collect();
+    for acct in account_locations.keys() {
+        let mine: Vec<&&Resource> = trails
+            .iter()
+            .filter(|t| t.account.as_deref() == Some(acct))
+            .collect();
+        let uncertain = mine.iter().find_map(|t| {
+            ["isLogging", "isMultiRegionTrail", "recordsManagementReadWrite", "excludedManagementEventSources", "dataEventResourceTypes"]
+                .iter()
+                .find_map(|p| unknown_reason(t, p))
+                .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
+        });
+        let missing = trail_missing(acct, None).map(|n| {
+            format!("{} was not collected: {}", n.operation, n.reason)
+        });
+        let count = match uncertain.or(missing) {
+            Some(reason) => Err(reason),
+            None => Ok(mine
+                .iter()
+                .filter(|t| {
+                    bool_attr(t, "isLogging") == Some(true)
+                        && bool_attr(t, "isMultiRegionTrail") == Some(true)
+                        && bool_attr(t, "recordsManagementReadWrite") == Some(true)
+                        && !string_set(t.attributes.get("excludedManagementEventSources"))
+                            .iter()
+                            .any(|s| AI_EVENT_SOURCES.contains(&s.as_str()))
+                })
+                .count() as i64),
+        };
+        management.insert(acct.clone(), count);
+    }
+    for (acct, region) in regions.keys() {
+        let covering: Vec<&&Resource> = trails
+            .iter()
+            .filter(|t| t.account.as_deref() == Some(acct))
+            .filter(|t| {
+                bool_attr(t, "isMultiRegionTrail") == Some(true) || t.region.as_deref() == Some(region)
+            })
+            .collect();
+        let uncertain = covering.iter().find_map(|t| {
+            ["isLogging", "dataEventResourceTypes"]
+                .iter()
+                .find_map(|p| unknown_reason(t, p))
+                .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
+        });
+        let missing = trail_missing(acct, Some(region))
+            .map(|n| format!("{} was not collected: {}", n.operation, n.reason));
+        let value = match uncertain.or(missing) {
+            Some(reason) => Err(reason),
+            None => Ok(covering
+                .iter()
+                .filter(|t| bool_attr(t, "isLogging") == Some(true))
+                .flat_map(|t| string_set(t.attributes.get("dataEventResourceTypes")))
+                .collect()),
+        };
+        data_types.insert((acct.clone(), region.clone()), value);
+    }
+
+    for (acct, location) in &account_locations {
+        let mut r = synthesized("AWS::Account", acct, Some(acct), None, location);
+        r.attributes.insert("accountId".into(), json!(acct));
+        if let Some(count) = management.remove(acct) {
+            set(&mut r, "managementTrailCount", count.map(|c| json!(c)));
+        }
+        model.push(r);
+    }
+    for ((acct, region), facts) in regions {
+        let location = facts.location.unwrap_or_else(|| account_locations[&acct].clone());
+        let id = format!("{acct}/{region}");
+        let mut r = synthesized("AWS::Region", &id, Some(&acct), Some(&region), &location);
+        r.name = Some(region.clone());
+        r.attributes.insert("regionName".into(), json!(region));
+        r.attributes.insert("account".into(), json!(acct));
+        r.attributes.insert("usesBedrock".into(), json!(facts.bedrock));
+        r.attributes.insert("usesSageMakerEndpoints".into(), json!(facts.sagemaker));
+        if let Some(types) = data_types.remove(&(acct.clone(), region.clone())) {
+            set(&mut r, "dataEventResourceTypes", types.map(|t| json!(t)));
+        }
+        model.push(r);
+    }
+}
+
+fn synthesized(
+    type_name: &str,
+    id: &str,
+    account: Option<&str>,
+    region: Option<&str>,
+    location: &Location,
+) -> Resource {
+    Resource {
+        type_name: type_name.into(),
+        id: id.into(),
+        name: Some(id.into()),
+        account: account.map(str::to_string),
+        region: region.map(str::to_string),
+        tags: Default::default(),
+        attributes: Map::new(),
+        documents: Map::new(),
+        unknown: vec![],
+        location: location.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_suffixes_drop_the_region_prefix() {
+        assert_eq!(endpoint_service_suffix("com.amazonaws.us-east-1.bedrock-runtime"), "bedrock-runtime");
+        assert_eq!(endpoint_service_suffix("com.amazonaws.eu-west-1.sagemaker.api"), "sagemaker.api");
+        assert_eq!(endpoint_service_suffix("cn.com.amazonaws.cn-north-1.s3"), "cn.com.amazonaws.cn-north-1.s3");
+        assert_eq!(endpoint_service_suffix("aws.sagemaker.us-east-1.notebook"), "aws.sagemaker.us-east-1.notebook");
+    }
+
+    #[test]
+    fn tls_denials_need_a_blanket_deny() {
+        let doc = json!({"Statement": [
+            {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}
+        ]});
+        assert_eq!(tls_denials(&policy_document::parse(&doc).unwrap()), (true, true));
+        // Scoped to one principal, or an old floor: not enforcement.
+        let doc = json!({"Statement": [
+            {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::1:role/x"}, "Action": "s3:*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.0"}}}
+        ]});
+        assert_eq!(tls_denials(&policy_document::parse(&doc).unwrap()), (false, false));
+    }
+}

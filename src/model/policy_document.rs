@@ -1,0 +1,227 @@
+//! IAM policy documents (bucket, key, endpoint and identity policies) in every form AWS
+//! accepts: a JSON string or an object, `Statement` as an object or an array, `Principal`
+//! as `"*"` or `{"AWS": ...}`, values as a string or an array, condition keys in any case.
+
+use serde_json::Value;
+
+/// One statement, normalized.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sid: Option<String>,
+    pub allow: bool,
+    /// `*` for everyone, else `AWS:<arn>`, `Service:<name>`, `Federated:<id>`.
+    pub principals: Vec<String>,
+    pub not_principal: bool,
+    /// Lower-cased.
+    pub actions: Vec<String>,
+    pub not_actions: Vec<String>,
+    pub resources: Vec<String>,
+    pub not_resources: Vec<String>,
+    pub conditions: Vec<Condition>,
+}
+
+/// One `operator: { key: values }` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// As written, e.g. `Bool`, `NumericLessThan`, `ForAnyValue:StringLike`.
+    pub operator: String,
+    /// Lower-cased (condition keys are case-insensitive).
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// Parses a document given as an object or as a JSON string.
+pub fn parse(doc: &Value) -> Result<Vec<Statement>, String> {
+    let owned;
+    let doc = match doc {
+        Value::String(s) => {
+            owned = serde_json::from_str::<Value>(s)
+                .map_err(|e| format!("policy document is not JSON: {e}"))?;
+            &owned
+        }
+        other => other,
+    };
+    let statements = match doc.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+        Some(obj @ Value::Object(_)) => vec![obj],
+        Some(_) => return Err("`Statement` must be an object or an array".into()),
+        None => return Err("policy document has no `Statement`".into()),
+    };
+    statements.into_iter().map(statement).collect()
+}
+
+fn statement(v: &Value) -> Result<Statement, String> {
+    let effect = v
+        .get("Effect")
+        .and_then(Value::as_str)
+        .ok_or("statement has no `Effect`")?;
+    let allow = match effect {
+        "Allow" => true,
+        "Deny" => false,
+        other => return Err(format!("unknown `Effect` `{other}`")),
+    };
+    let (principals, not_principal) = match (v.get("Principal"), v.get("NotPrincipal")) {
+        (Some(p), _) => (principals(p), false),
+        (None, Some(p)) => (principals(p), true),
+        (None, None) => (vec![], false),
+    };
+    let mut conditions = Vec::new();
+    if let Some(Value::Object(ops)) = v.get("Condition") {
+        for (op, keys) in ops {
+            if let Value::Object(keys) = keys {
+                for (key, values) in keys {
+                    conditions.push(Condition {
+                        operator: op.clone(),
+                        key: key.to_ascii_lowercase(),
+                        values: strings(values),
+                    });
+                }
+            }
+        }
+    }
+    let lower = |v: Option<&Value>| -> Vec<String> {
+        v.map(strings)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect()
+    };
+    Ok(Statement {
+        sid: v.get("Sid").and_then(Value::as_str).map(str::to_string),
+        allow,
+        principals,
+        not_principal,
+        actions: lower(v.get("Action")),
+        not_actions: lower(v.get("NotAction")),
+        resources: v.get("Resource").map(strings).unwrap_or_default(),
+        not_resources: v.get("NotResource").map(strings).unwrap_or_default(),
+        conditions,
+    })
+}
+
+fn principals(p: &Value) -> Vec<String> {
+    match p {
+        Value::String(s) if s == "*" => vec!["*".into()],
+        Value::String(s) => vec![format!("AWS:{s}")],
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(kind, ids)| {
+                strings(ids).into_iter().map(move |id| {
+                    if kind == "AWS" && id == "*" {
+                        "*".to_string()
+                    } else {
+                        format!("{kind}:{id}")
+                    }
+                })
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// A string, a bool, a number or an array of them, as strings.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Bool(b) => vec![b.to_string()],
+        Value::Number(n) => vec![n.to_string()],
+        Value::Array(items) => items.iter().flat_map(strings).collect(),
+        _ => vec![],
+    }
+}
+
+/// Whether an IAM action pattern (with `*` and `?`) matches a lower-cased action.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    wildcard(pattern.as_bytes(), action.as_bytes())
+}
+
+fn wildcard(p: &[u8], s: &[u8]) -> bool {
+    // Iterative glob matching with backtracking to the last `*`.
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&s[si])) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+impl Statement {
+    /// Whether the statement applies to everyone (`"*"` or `{"AWS": "*"}`).
+    pub fn applies_to_everyone(&self) -> bool {
+        !self.not_principal && self.principals.iter().any(|p| p == "*")
+    }
+
+    /// Whether the statement covers `action` (lower-cased, no wildcard).
+    pub fn covers_action(&self, action: &str) -> bool {
+        if !self.not_actions.is_empty() {
+            return !self.not_actions.iter().any(|p| action_matches(p, action));
+        }
+        self.actions.iter().any(|p| action_matches(p, action))
+    }
+
+    /// Condition values for an operator (case-insensitive, `IfExists` allowed) and key.
+    pub fn condition_values(&self, operator: &str, key: &str) -> Vec<&str> {
+        let key = key.to_ascii_lowercase();
+        self.conditions
+            .iter()
+            .filter(|c| {
+                let op = c.operator.strip_suffix("IfExists").unwrap_or(&c.operator);
+                op.eq_ignore_ascii_case(operator) && c.key == key
+            })
+            .flat_map(|c| c.values.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn principal_string_and_object_forms_are_the_same() {
+        for p in [json!("*"), json!({"AWS": "*"}), json!({"AWS": ["*"]})] {
+            let doc = json!({"Statement": {"Effect": "Deny", "Principal": p, "Action": "s3:*"}});
+            let s = parse(&doc).unwrap();
+            assert!(s[0].applies_to_everyone(), "{doc}");
+        }
+        let doc = json!({"Statement": [{"Effect": "Deny", "Principal": {"Service": "bedrock.amazonaws.com"}, "Action": "s3:*"}]});
+        assert!(!parse(&doc).unwrap()[0].applies_to_everyone());
+    }
+
+    #[test]
+    fn string_documents_and_condition_keys_are_normalized() {
+        let doc = json!(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":["S3:*"],"Condition":{"Bool":{"AWS:SecureTransport":false}}}]}"#);
+        let s = &parse(&doc).unwrap()[0];
+        assert!(s.covers_action("s3:getobject"));
+        assert_eq!(s.condition_values("bool", "aws:securetransport"), vec!["false"]);
+    }
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(action_matches("bedrock:invoke*", "bedrock:invokemodel"));
+        assert!(action_matches("*", "bedrock:invokemodel"));
+        assert!(action_matches("bedrock:invokemodel?ithresponsestream", "bedrock:invokemodelwithresponsestream"));
+        assert!(!action_matches("bedrock:get*", "bedrock:invokemodel"));
+        assert!(action_matches("bedrock:*model*", "bedrock:invokemodel"));
+    }
+
+    #[test]
+    fn malformed_documents_are_errors() {
+        assert!(parse(&json!("{not json")).is_err());
+        assert!(parse(&json!({"Version": "2012-10-17"})).is_err());
+        assert!(parse(&json!({"Statement": [{"Effect": "Maybe"}]})).is_err());
+    }
+}

@@ -1,0 +1,192 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
+//!
+//! Every result has a physical location (the line of the resource in its input), the ARN
+//! as a logical location, and our own stable fingerprint under `ailint/v1`; GitHub computes
+//! `primaryLocationLineHash` itself, so we never write one. "Not assessed" results and tool
+//! errors are tool execution notifications, not silent omissions.
+
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use crate::engine::{AuditReport, Finding, RuleMeta, Severity};
+
+use super::rule_docs;
+
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// SARIF wants repository-relative URIs: relativize absolute paths under the working
+/// directory, and use forward slashes.
+fn artifact_uri(file: &str) -> String {
+    let path = Path::new(file);
+    let relative = match std::env::current_dir() {
+        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).unwrap_or(path).to_path_buf(),
+        _ => path.to_path_buf(),
+    };
+    let s = relative.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn rule_name(r: &RuleMeta) -> String {
+    Path::new(&r.file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| r.id.clone())
+}
+
+fn descriptor(r: &RuleMeta) -> Value {
+    let mut tags = vec!["security".to_string(), "aws".to_string(), r.area.clone()];
+    if let Some(t) = &r.resource_type {
+        tags.push(t.clone());
+    }
+    json!({
+        "id": r.id,
+        "name": rule_name(r),
+        "shortDescription": { "text": truncate(&r.title, 1024) },
+        "fullDescription": { "text": truncate(&r.rationale, 1024) },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "help": { "text": rule_docs::text(r), "markdown": rule_docs::markdown(r) },
+        "helpUri": r.docs,
+        "properties": {
+            "tags": tags,
+            "precision": "high",
+            "security-severity": r.severity.security_severity(),
+            "severity": r.severity.as_str(),
+            "control": r.control,
+            "mappings": r.mappings,
+        }
+    })
+}
+
+fn physical(f: &Finding) -> Value {
+    json!({
+        "artifactLocation": { "uri": artifact_uri(&f.resource.location.file) },
+        "region": { "startLine": f.resource.location.line }
+    })
+}
+
+fn message(f: &Finding, title: &str) -> String {
+    let scope = match (&f.resource.account, &f.resource.region) {
+        (Some(a), Some(r)) => format!(" in {a}/{r}"),
+        (Some(a), None) => format!(" in {a}"),
+        _ => String::new(),
+    };
+    let evidence: Vec<String> = f
+        .evidence
+        .iter()
+        .map(|e| match &e.value {
+            Value::Null => format!("{} is absent", e.path),
+            v => format!("{} = {v}", e.path),
+        })
+        .collect();
+    let evidence = if evidence.is_empty() {
+        String::new()
+    } else {
+        format!(" Evidence: {}.", evidence.join(", "))
+    };
+    format!(
+        "{title}: {} `{}`{scope}.{evidence}",
+        f.resource.type_name, f.resource.name
+    )
+}
+
+pub fn render(report: &AuditReport) -> String {
+    let index_of = |id: &str| report.rules.iter().position(|r| r.id == id);
+    let results: Vec<Value> = report
+        .failures()
+        .map(|f| {
+            let title = report.rule(&f.rule_id).map_or("", |r| r.title.as_str());
+            let evidence: Map<String, Value> = f
+                .evidence
+                .iter()
+                .map(|e| (e.path.clone(), e.value.clone()))
+                .collect();
+            json!({
+                "ruleId": f.rule_id,
+                "ruleIndex": index_of(&f.rule_id),
+                "level": level(f.severity),
+                "message": { "text": message(f, title) },
+                "locations": [{
+                    "physicalLocation": physical(f),
+                    "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
+                }],
+                "partialFingerprints": { "ailint/v1": f.fingerprint },
+                "properties": {
+                    "resourceType": f.resource.type_name,
+                    "account": f.resource.account,
+                    "region": f.resource.region,
+                    "evidence": evidence,
+                }
+            })
+        })
+        .collect();
+
+    let mut notifications: Vec<Value> = report
+        .not_assessed()
+        .map(|f| {
+            json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "{} not assessed on {} `{}`: {}",
+                    f.rule_id, f.resource.type_name, f.resource.name,
+                    f.reason.as_deref().unwrap_or("unknown")
+                ) },
+                "associatedRule": { "id": f.rule_id, "index": index_of(&f.rule_id) },
+                "locations": [{
+                    "physicalLocation": physical(f),
+                    "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
+                }]
+            })
+        })
+        .collect();
+    notifications.extend(report.errors.iter().map(|e| {
+        let mut n = json!({
+            "level": "error",
+            "message": { "text": e.message },
+        });
+        let mut loc = json!({ "artifactLocation": { "uri": artifact_uri(&e.path) } });
+        if let Some(line) = e.line {
+            loc["region"] = json!({ "startLine": line });
+        }
+        n["locations"] = json!([{ "physicalLocation": loc }]);
+        n
+    }));
+
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "ailint",
+                "semanticVersion": report.version,
+                "rules": report.rules.iter().map(descriptor).collect::<Vec<_>>(),
+            }},
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}
