@@ -164,7 +164,10 @@ const PII_ALIASES: [(&str, &str); 2] = [
 
 impl Config {
     /// `--config PATH`, else `ailint.toml` in `dir` if present, else the defaults.
-    pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<(Config, Option<PathBuf>), ConfigError> {
+    pub fn discover(
+        explicit: Option<&Path>,
+        dir: &Path,
+    ) -> Result<(Config, Option<PathBuf>), ConfigError> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => {
@@ -212,11 +215,19 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         for (name, value) in [
-            ("guardrails.grounding_threshold", self.guardrails.grounding_threshold),
-            ("guardrails.relevance_threshold", self.guardrails.relevance_threshold),
+            (
+                "guardrails.grounding_threshold",
+                self.guardrails.grounding_threshold,
+            ),
+            (
+                "guardrails.relevance_threshold",
+                self.guardrails.relevance_threshold,
+            ),
         ] {
             if !(0.0..1.0).contains(&value) {
-                return Err(format!("`{name}` must be at least 0 and below 1, found `{value}`"));
+                return Err(format!(
+                    "`{name}` must be at least 0 and below 1, found `{value}`"
+                ));
             }
         }
         for t in &self.guardrails.pii_types {
@@ -240,7 +251,10 @@ mod tests {
         assert_eq!(c.regions.allowed, ["us-east-1", "us-west-2", "eu-west-1"]);
         assert_eq!(c.guardrails.hate_filter_strength, Strength::High);
         assert_eq!(c.guardrails.grounding_threshold, 0.7);
-        assert!(c.guardrails.pii_types.contains(&"US_SOCIAL_SECURITY_NUMBER".to_string()));
+        assert!(c
+            .guardrails
+            .pii_types
+            .contains(&"US_SOCIAL_SECURITY_NUMBER".to_string()));
     }
 
     #[test]

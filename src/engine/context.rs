@@ -31,8 +31,14 @@ pub fn build(config: &Config) -> Context {
             "guardrail",
             record(vec![
                 ("requiredPiiTypes", strings(&g.pii_types)),
-                ("hateFilterLevel", RestrictedExpression::new_long(g.hate_filter_strength.level())),
-                ("requireProfanityFilter", RestrictedExpression::new_bool(g.profanity_filter)),
+                (
+                    "hateFilterLevel",
+                    RestrictedExpression::new_long(g.hate_filter_strength.level()),
+                ),
+                (
+                    "requireProfanityFilter",
+                    RestrictedExpression::new_bool(g.profanity_filter),
+                ),
                 ("groundingThreshold", decimal(g.grounding_threshold)),
                 ("relevanceThreshold", decimal(g.relevance_threshold)),
             ]),
@@ -40,8 +46,14 @@ pub fn build(config: &Config) -> Context {
         (
             "cloudTrail",
             record(vec![
-                ("bedrockDataEventTypes", strings(&config.cloudtrail.bedrock_data_event_types)),
-                ("sagemakerDataEventTypes", strings(&config.cloudtrail.sagemaker_data_event_types)),
+                (
+                    "bedrockDataEventTypes",
+                    strings(&config.cloudtrail.bedrock_data_event_types),
+                ),
+                (
+                    "sagemakerDataEventTypes",
+                    strings(&config.cloudtrail.sagemaker_data_event_types),
+                ),
             ]),
         ),
     ];

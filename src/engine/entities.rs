@@ -19,13 +19,17 @@ impl TypeNames {
         if let Some(t) = self.0.get(name) {
             return Ok(t.clone());
         }
-        let t = EntityTypeName::from_str(name).map_err(|e| format!("bad entity type `{name}`: {e}"))?;
+        let t =
+            EntityTypeName::from_str(name).map_err(|e| format!("bad entity type `{name}`: {e}"))?;
         self.0.insert(name.to_string(), t.clone());
         Ok(t)
     }
 
     pub fn uid(&mut self, type_name: &str, id: &str) -> Result<EntityUid, String> {
-        Ok(EntityUid::from_type_name_and_id(self.get(type_name)?, EntityId::new(id)))
+        Ok(EntityUid::from_type_name_and_id(
+            self.get(type_name)?,
+            EntityId::new(id),
+        ))
     }
 }
 
@@ -47,8 +51,12 @@ pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Resu
         let Some(value) = envelope.as_ref().or_else(|| r.attributes.get(name)) else {
             continue;
         };
-        let expr = expression(value, &attr.ty, names)
-            .ok_or_else(|| format!("`{}` `{}`: attribute `{name}` does not match the schema", r.type_name, r.id))?;
+        let expr = expression(value, &attr.ty, names).ok_or_else(|| {
+            format!(
+                "`{}` `{}`: attribute `{name}` does not match the schema",
+                r.type_name, r.id
+            )
+        })?;
         attrs.insert(name.clone(), expr);
     }
     let tags: Vec<(String, RestrictedExpression)> = if spec.has_tags {

@@ -115,7 +115,9 @@ impl AuditReport {
     }
 
     pub fn not_assessed(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.status == Status::NotAssessed)
+        self.findings
+            .iter()
+            .filter(|f| f.status == Status::NotAssessed)
     }
 
     pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
@@ -173,11 +175,19 @@ pub fn evaluate(
         .with_min_len(256)
         .flat_map_iter(|(ri, r)| {
             let mut out = Vec::new();
-            let (Some(type_rules), Some(uid)) = (by_type.get(r.type_name.as_str()), &uids[ri]) else {
+            let (Some(type_rules), Some(uid)) = (by_type.get(r.type_name.as_str()), &uids[ri])
+            else {
                 return out.into_iter();
             };
-            let request = Request::new(principal.clone(), action.clone(), uid.clone(), context.clone(), None);
-            let response = request.map(|req| authorizer.is_authorized(&req, &type_rules.set, &entities));
+            let request = Request::new(
+                principal.clone(),
+                action.clone(),
+                uid.clone(),
+                context.clone(),
+                None,
+            );
+            let response =
+                request.map(|req| authorizer.is_authorized(&req, &type_rules.set, &entities));
             let (fired, failed): (Vec<String>, HashMap<String, String>) = match &response {
                 Ok(resp) => (
                     resp.diagnostics().reason().map(|p| p.to_string()).collect(),
@@ -189,7 +199,14 @@ pub fn evaluate(
                         })
                         .collect(),
                 ),
-                Err(e) => (vec![], type_rules.rules.iter().map(|&i| (rules.rules[i].meta.id.clone(), e.to_string())).collect()),
+                Err(e) => (
+                    vec![],
+                    type_rules
+                        .rules
+                        .iter()
+                        .map(|&i| (rules.rules[i].meta.id.clone(), e.to_string()))
+                        .collect(),
+                ),
             };
             for &rule_index in &type_rules.rules {
                 let meta = &rules.rules[rule_index].meta;
@@ -226,20 +243,34 @@ pub fn evaluate(
             }
             Verdict::NotAssessed(reason) => {
                 counts.not_assessed += 1;
-                findings.push(finding(meta, resource, model, Status::NotAssessed, Some(reason)));
+                findings.push(finding(
+                    meta,
+                    resource,
+                    model,
+                    Status::NotAssessed,
+                    Some(reason),
+                ));
             }
         }
     }
     findings.extend(not_collected_findings(model, rules, &mut per_rule));
     findings.sort_by(|a, b| {
-        (b.status == Status::Fail, b.severity, &a.rule_id, &a.resource.location, &a.resource.type_name, &a.resource.id).cmp(&(
-            a.status == Status::Fail,
-            a.severity,
-            &b.rule_id,
-            &b.resource.location,
-            &b.resource.type_name,
-            &b.resource.id,
-        ))
+        (
+            b.status == Status::Fail,
+            b.severity,
+            &a.rule_id,
+            &a.resource.location,
+            &a.resource.type_name,
+            &a.resource.id,
+        )
+            .cmp(&(
+                a.status == Status::Fail,
+                a.severity,
+                &b.rule_id,
+                &b.resource.location,
+                &b.resource.type_name,
+                &b.resource.id,
+            ))
     });
     let totals = per_rule.values().fold(Counts::default(), |t, c| Counts {
         pass: t.pass + c.pass,
@@ -288,7 +319,11 @@ fn split_by_type<'a>(rules: &RuleSet, schema: &'a ModelSchema) -> HashMap<&'a st
 
 /// Follows a dotted evidence path through records and references: the value, or why it is
 /// unknown.
-fn evidence_value<'m>(model: &'m Model, r: &'m Resource, path: &str) -> Result<Option<Value>, String> {
+fn evidence_value<'m>(
+    model: &'m Model,
+    r: &'m Resource,
+    path: &str,
+) -> Result<Option<Value>, String> {
     if let Some(u) = r.unknown_for(path) {
         return Err(format!("`{}` is unknown: {}", u.path, u.reason));
     }
@@ -352,16 +387,28 @@ fn fingerprint(rule: &str, r: &ResourceRef) -> String {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-fn finding(meta: &RuleMeta, r: &Resource, model: &Model, status: Status, reason: Option<String>) -> Finding {
+fn finding(
+    meta: &RuleMeta,
+    r: &Resource,
+    model: &Model,
+    status: Status,
+    reason: Option<String>,
+) -> Finding {
     let evidence = meta
         .evidence
         .iter()
         .map(|p| Evidence {
             path: p.clone(),
-            value: evidence_value(model, r, p).ok().flatten().unwrap_or(Value::Null),
+            value: evidence_value(model, r, p)
+                .ok()
+                .flatten()
+                .unwrap_or(Value::Null),
         })
         .collect();
     let resource = ResourceRef::of(r);
@@ -379,7 +426,11 @@ fn finding(meta: &RuleMeta, r: &Resource, model: &Model, status: Status, reason:
 
 /// A service the input could not collect makes every rule on its resource types "not
 /// assessed" in that scope, so a denied call never reads as a pass.
-fn not_collected_findings(model: &Model, rules: &RuleSet, per_rule: &mut BTreeMap<String, Counts>) -> Vec<Finding> {
+fn not_collected_findings(
+    model: &Model,
+    rules: &RuleSet,
+    per_rule: &mut BTreeMap<String, Counts>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for n in &model.not_collected {
         let scope = format!(
@@ -389,7 +440,9 @@ fn not_collected_findings(model: &Model, rules: &RuleSet, per_rule: &mut BTreeMa
         );
         for rule in &rules.rules {
             let meta = &rule.meta;
-            let Some(t) = &meta.resource_type else { continue };
+            let Some(t) = &meta.resource_type else {
+                continue;
+            };
             if !n.types.contains(t) {
                 continue;
             }

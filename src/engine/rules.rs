@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use cedar_policy::{Effect, Policy, PolicyId, PolicySet, ResourceConstraint, ValidationMode, Validator};
+use cedar_policy::{
+    Effect, Policy, PolicyId, PolicySet, ResourceConstraint, ValidationMode, Validator,
+};
 use include_dir::{include_dir, Dir};
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
@@ -30,7 +32,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -147,7 +154,9 @@ pub struct RuleError {
 
 impl Diagnostic for RuleError {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.src.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -179,7 +188,10 @@ impl RuleFile {
             message: message.into(),
             help: None,
             src: Some(NamedSource::new(self.path.clone(), self.text.clone())),
-            labels: span.map(|s| LabeledSpan::new_with_span(None, s)).into_iter().collect(),
+            labels: span
+                .map(|s| LabeledSpan::new_with_span(None, s))
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -198,7 +210,10 @@ impl RuleFile {
     }
 
     fn line_of(&self, offset: usize) -> u32 {
-        self.text[..offset.min(self.text.len())].matches('\n').count() as u32 + 1
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count() as u32
+            + 1
     }
 }
 
@@ -276,7 +291,9 @@ impl RuleSet {
                 match rule_from_policy(file, policy, schema) {
                     Ok(rule) => {
                         if !seen.insert(rule.meta.id.clone()) {
-                            errors.push(file.error(format!("duplicate rule id `{}`", rule.meta.id), None));
+                            errors.push(
+                                file.error(format!("duplicate rule id `{}`", rule.meta.id), None),
+                            );
                             continue;
                         }
                         if let Err(e) = file_set.add(rule.policy.clone()) {
@@ -292,7 +309,9 @@ impl RuleSet {
             let mut valid = true;
             for e in result.validation_errors() {
                 valid = false;
-                errors.push(file.diagnostic(e, &format!("rule `{}` does not validate: ", e.policy_id())));
+                errors.push(
+                    file.diagnostic(e, &format!("rule `{}` does not validate: ", e.policy_id())),
+                );
             }
             for w in result.validation_warnings() {
                 valid = false;
@@ -316,7 +335,9 @@ impl RuleSet {
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.meta.id.eq_ignore_ascii_case(id))
+        self.rules
+            .iter()
+            .find(|r| r.meta.id.eq_ignore_ascii_case(id))
     }
 }
 
@@ -326,7 +347,9 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
         if path.extension().and_then(|e| e.to_str()) != Some("cedar") {
             continue;
         }
-        let Some(text) = file.contents_utf8() else { continue };
+        let Some(text) = file.contents_utf8() else {
+            continue;
+        };
         out.push(RuleFile {
             path: format!("rules/{}", path.to_string_lossy().replace('\\', "/")),
             area: area_of(path),
@@ -378,14 +401,20 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), R
     Ok(())
 }
 
-fn rule_from_policy(file: &RuleFile, policy: &Policy, schema: &ModelSchema) -> Result<Rule, RuleError> {
+fn rule_from_policy(
+    file: &RuleFile,
+    policy: &Policy,
+    schema: &ModelSchema,
+) -> Result<Rule, RuleError> {
     let ann = |k: &str| policy.annotation(k).map(str::to_string);
     let Some(id) = ann("id") else {
         return Err(file.error("a rule needs an `@id` annotation", None));
     };
     let err = |msg: String| file.error(format!("rule `{id}`: {msg}"), None);
     if policy.effect() != Effect::Forbid {
-        return Err(err("rules are `forbid` policies: each satisfied forbid is a finding".into()));
+        return Err(err(
+            "rules are `forbid` policies: each satisfied forbid is a finding".into(),
+        ));
     }
     if !valid_id(&id, file.builtin) {
         return Err(err(if file.builtin {
@@ -526,17 +555,25 @@ when { resource has directInternetAccess && resource.directInternetAccess == "En
 
     #[test]
     fn a_good_rule_loads_with_its_metadata() {
-        let set = RuleSet::from_sources(&[("my/x.cedar", "custom", GOOD)], ModelSchema::builtin()).unwrap();
+        let set = RuleSet::from_sources(&[("my/x.cedar", "custom", GOOD)], ModelSchema::builtin())
+            .unwrap();
         let r = &set.rules[0];
         assert_eq!(r.meta.id, "X-1");
         assert_eq!(r.policy.id().to_string(), "X-1");
-        assert_eq!(r.meta.resource_type.as_deref(), Some("AWS::SageMaker::NotebookInstance"));
+        assert_eq!(
+            r.meta.resource_type.as_deref(),
+            Some("AWS::SageMaker::NotebookInstance")
+        );
     }
 
     #[test]
     fn an_attribute_typo_is_an_error_with_a_span() {
-        let bad = GOOD.replace("resource.directInternetAccess ==", "resource.directInternetAcess ==");
-        let errs = RuleSet::from_sources(&[("my/x.cedar", "custom", &bad)], ModelSchema::builtin()).unwrap_err();
+        let bad = GOOD.replace(
+            "resource.directInternetAccess ==",
+            "resource.directInternetAcess ==",
+        );
+        let errs = RuleSet::from_sources(&[("my/x.cedar", "custom", &bad)], ModelSchema::builtin())
+            .unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(errs[0].message.contains("X-1"), "{}", errs[0]);
         assert_eq!(errs[0].line, Some(6), "{}", errs[0]);
@@ -546,15 +583,39 @@ when { resource has directInternetAccess && resource.directInternetAccess == "En
     #[test]
     fn metadata_problems_are_errors() {
         let cases = [
-            (GOOD.replace("@severity(\"high\")", "@severity(\"urgent\")"), "`@severity` is `urgent`"),
-            (GOOD.replace("@docs(\"https://x\")", ""), "missing the required annotation `@docs`"),
-            (GOOD.replace("forbid", "permit"), "rules are `forbid` policies"),
-            (GOOD.replace("@evidence(\"directInternetAccess\")", "@evidence(\"internet\")"), "`@evidence` names `internet`"),
-            (GOOD.replace("@control", "@contrl"), "unknown annotation `@contrl`"),
+            (
+                GOOD.replace("@severity(\"high\")", "@severity(\"urgent\")"),
+                "`@severity` is `urgent`",
+            ),
+            (
+                GOOD.replace("@docs(\"https://x\")", ""),
+                "missing the required annotation `@docs`",
+            ),
+            (
+                GOOD.replace("forbid", "permit"),
+                "rules are `forbid` policies",
+            ),
+            (
+                GOOD.replace(
+                    "@evidence(\"directInternetAccess\")",
+                    "@evidence(\"internet\")",
+                ),
+                "`@evidence` names `internet`",
+            ),
+            (
+                GOOD.replace("@control", "@contrl"),
+                "unknown annotation `@contrl`",
+            ),
         ];
         for (text, expected) in cases {
-            let errs = RuleSet::from_sources(&[("x.cedar", "custom", &text)], ModelSchema::builtin()).unwrap_err();
-            assert!(errs[0].message.contains(expected), "{} lacks {expected}", errs[0]);
+            let errs =
+                RuleSet::from_sources(&[("x.cedar", "custom", &text)], ModelSchema::builtin())
+                    .unwrap_err();
+            assert!(
+                errs[0].message.contains(expected),
+                "{} lacks {expected}",
+                errs[0]
+            );
         }
     }
 
@@ -570,7 +631,15 @@ when { resource has directInternetAccess && resource.directInternetAccess == "En
 
     #[test]
     fn parse_errors_point_into_the_file() {
-        let errs = RuleSet::from_sources(&[("x.cedar", "custom", "forbid (principal, action, resource) when { ;")], ModelSchema::builtin()).unwrap_err();
+        let errs = RuleSet::from_sources(
+            &[(
+                "x.cedar",
+                "custom",
+                "forbid (principal, action, resource) when { ;",
+            )],
+            ModelSchema::builtin(),
+        )
+        .unwrap_err();
         assert!(errs[0].message.starts_with("cannot parse"), "{}", errs[0]);
         assert_eq!(errs[0].line, Some(1));
     }

@@ -50,7 +50,10 @@ pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
         });
     }
     for (name, value) in &r.attributes {
-        let Some(attr) = spec.attrs.get(name).filter(|_| !ENVELOPE.contains(&name.as_str()))
+        let Some(attr) = spec
+            .attrs
+            .get(name)
+            .filter(|_| !ENVELOPE.contains(&name.as_str()))
         else {
             errors.push(unknown_attr(name, name, &r.type_name, spec.attrs.keys()));
             continue;
@@ -116,11 +119,7 @@ fn check_value(path: &str, v: &Value, ty: &AttrType, errors: &mut Vec<AttrError>
     let mismatch = |errors: &mut Vec<AttrError>| {
         errors.push(AttrError {
             path: path.to_string(),
-            message: format!(
-                "`{path}` must be {}, found {}",
-                article(ty),
-                json_kind(v)
-            ),
+            message: format!("`{path}` must be {}, found {}", article(ty), json_kind(v)),
         })
     };
     match (ty, v) {
@@ -316,7 +315,10 @@ mod tests {
         let r = resource("AWS::SageMaker::NotebookInstance", json!({"kmsKeyId": "k"}));
         let errs = check_resource(&r, ModelSchema::builtin());
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].message.contains("did you mean `kmsKey`"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("did you mean `kmsKey`"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -327,8 +329,15 @@ mod tests {
         );
         let errs = check_resource(&r, ModelSchema::builtin());
         let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
-        assert!(msgs.iter().any(|m| m.contains("must be a string, found `true`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("derived by ailint")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("must be a string, found `true`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("derived by ailint")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
@@ -341,15 +350,23 @@ mod tests {
             .into_iter()
             .map(|e| e.message)
             .collect();
-        assert!(msgs.iter().any(|m| m.contains("did you mean `permissions`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("missing the required field `permissions`")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("did you mean `permissions`")),
+            "{msgs:?}"
+        );
+        assert!(msgs
+            .iter()
+            .any(|m| m.contains("missing the required field `permissions`")));
     }
 
     #[test]
     fn unknown_type_is_named() {
         let r = resource("AWS::SageMaker::NotebookInstances", json!({}));
         let errs = check_resource(&r, ModelSchema::builtin());
-        assert!(errs[0].message.contains("did you mean `AWS::SageMaker::NotebookInstance`"));
+        assert!(errs[0]
+            .message
+            .contains("did you mean `AWS::SageMaker::NotebookInstance`"));
     }
 
     #[test]

@@ -89,7 +89,12 @@ fn buckets(model: &mut Model) {
                 .and_then(Value::as_str)],
             _ => continue,
         };
-        ai_buckets.extend(uris.into_iter().flatten().filter_map(s3_bucket_of).map(str::to_string));
+        ai_buckets.extend(
+            uris.into_iter()
+                .flatten()
+                .filter_map(s3_bucket_of)
+                .map(str::to_string),
+        );
     }
     for r in model
         .resources
@@ -107,7 +112,11 @@ fn buckets(model: &mut Model) {
                     .map_err(|e| format!("the bucket policy cannot be read: {e}")),
             },
         };
-        set(r, "deniesInsecureTransport", tls.clone().map(|t| json!(t.0)));
+        set(
+            r,
+            "deniesInsecureTransport",
+            tls.clone().map(|t| json!(t.0)),
+        );
         set(r, "deniesTlsBelow12", tls.map(|t| json!(t.1)));
     }
 }
@@ -115,7 +124,10 @@ fn buckets(model: &mut Model) {
 /// (denies non-TLS, denies TLS below 1.2) for a bucket policy.
 fn tls_denials(statements: &[Statement]) -> (bool, bool) {
     let blanket_deny = |s: &&Statement| {
-        !s.allow && s.applies_to_everyone() && s.covers_action("s3:getobject") && s.covers_action("s3:putobject")
+        !s.allow
+            && s.applies_to_everyone()
+            && s.covers_action("s3:getobject")
+            && s.covers_action("s3:putobject")
     };
     let insecure = statements.iter().filter(blanket_deny).any(|s| {
         s.condition_values("Bool", "aws:SecureTransport")
@@ -163,9 +175,15 @@ fn vpcs(model: &mut Model) {
         if r.type_name != "AWS::EC2::VPCEndpoint" {
             continue;
         }
-        if let Some(reason) = ["vpc", "serviceName", "vpcEndpointType", "privateDnsEnabled", "state"]
-            .iter()
-            .find_map(|p| unknown_reason(r, p))
+        if let Some(reason) = [
+            "vpc",
+            "serviceName",
+            "vpcEndpointType",
+            "privateDnsEnabled",
+            "state",
+        ]
+        .iter()
+        .find_map(|p| unknown_reason(r, p))
         {
             uncertain
                 .entry(scope(r))
@@ -175,7 +193,9 @@ fn vpcs(model: &mut Model) {
         let usable = str_attr(r, "vpcEndpointType") == Some("Interface")
             && bool_attr(r, "privateDnsEnabled") == Some(true)
             && str_attr(r, "state").is_some_and(|s| s.eq_ignore_ascii_case("available"));
-        if let (true, Some(vpc), Some(service)) = (usable, str_attr(r, "vpc"), str_attr(r, "serviceName")) {
+        if let (true, Some(vpc), Some(service)) =
+            (usable, str_attr(r, "vpc"), str_attr(r, "serviceName"))
+        {
             services
                 .entry(vpc.to_string())
                 .or_default()
@@ -231,7 +251,10 @@ fn guardrails(model: &mut Model) {
                                 .is_some_and(|a| matches!(a, "BLOCK" | "ANONYMIZE"))
                         };
                         let on = |k: &str| e.get(k).and_then(Value::as_bool) == Some(true);
-                        blocks("inputAction") && blocks("outputAction") && on("inputEnabled") && on("outputEnabled")
+                        blocks("inputAction")
+                            && blocks("outputAction")
+                            && on("inputEnabled")
+                            && on("outputEnabled")
                     })
                     .filter_map(|e| e.get("type").and_then(Value::as_str))
                     .collect();
@@ -285,13 +308,19 @@ fn field_values<'a>(selector: &'a Value, field: &str, op: &str) -> Option<Vec<&'
 }
 
 fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
-    for doc in ["documents.eventSelectors", "documents.advancedEventSelectors"] {
+    for doc in [
+        "documents.eventSelectors",
+        "documents.advancedEventSelectors",
+    ] {
         if let Some(reason) = unknown_reason(r, doc) {
             return Err(reason);
         }
     }
     let basic = r.documents.get("eventSelectors").and_then(Value::as_array);
-    let advanced = r.documents.get("advancedEventSelectors").and_then(Value::as_array);
+    let advanced = r
+        .documents
+        .get("advancedEventSelectors")
+        .and_then(Value::as_array);
     let mut facts = TrailFacts::default();
     match (basic, advanced) {
         (None, None) => {
@@ -301,14 +330,27 @@ fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
         }
         (basic, advanced) => {
             for s in basic.into_iter().flatten() {
-                let include = s.get("IncludeManagementEvents").and_then(Value::as_bool).unwrap_or(true);
-                let rw = s.get("ReadWriteType").and_then(Value::as_str).unwrap_or("All");
+                let include = s
+                    .get("IncludeManagementEvents")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
+                let rw = s
+                    .get("ReadWriteType")
+                    .and_then(Value::as_str)
+                    .unwrap_or("All");
                 if include {
                     facts.reads |= matches!(rw, "All" | "ReadOnly");
                     facts.writes |= matches!(rw, "All" | "WriteOnly");
-                    facts.excluded.extend(string_set(s.get("ExcludeManagementEventSources")));
+                    facts
+                        .excluded
+                        .extend(string_set(s.get("ExcludeManagementEventSources")));
                 }
-                for d in s.get("DataResources").and_then(Value::as_array).into_iter().flatten() {
+                for d in s
+                    .get("DataResources")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(t) = d.get("Type").and_then(Value::as_str) {
                         facts.data_types.insert(t.to_string());
                     }
@@ -346,9 +388,21 @@ fn trails(model: &mut Model) {
         .filter(|r| r.type_name == "AWS::CloudTrail::Trail")
     {
         let facts = trail_facts(r);
-        set(r, "recordsManagementReadWrite", facts.clone().map(|f| json!(f.reads && f.writes)));
-        set(r, "excludedManagementEventSources", facts.clone().map(|f| json!(f.excluded)));
-        set(r, "dataEventResourceTypes", facts.map(|f| json!(f.data_types)));
+        set(
+            r,
+            "recordsManagementReadWrite",
+            facts.clone().map(|f| json!(f.reads && f.writes)),
+        );
+        set(
+            r,
+            "excludedManagementEventSources",
+            facts.clone().map(|f| json!(f.excluded)),
+        );
+        set(
+            r,
+            "dataEventResourceTypes",
+            facts.map(|f| json!(f.data_types)),
+        );
     }
 }
 
@@ -373,8 +427,9 @@ fn lake_formation(model: &mut Model) {
             }
             None => r.unknown.push(Unknown {
                 path: "settings".into(),
-                reason: "the data-lake settings of this account and region are not in the inventory"
-                    .into(),
+                reason:
+                    "the data-lake settings of this account and region are not in the inventory"
+                        .into(),
             }),
         }
     }
@@ -388,7 +443,8 @@ const BEDROCK_TYPES: [&str; 3] = [
     "AWS::Bedrock::Agent",
     "AWS::Bedrock::KnowledgeBase",
 ];
-const SAGEMAKER_ENDPOINT_TYPES: [&str; 2] = ["AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model"];
+const SAGEMAKER_ENDPOINT_TYPES: [&str; 2] =
+    ["AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model"];
 const AI_EVENT_SOURCES: [&str; 2] = ["bedrock.amazonaws.com", "sagemaker.amazonaws.com"];
 
 #[derive(Default)]
@@ -439,14 +495,19 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
             .filter(|t| t.account.as_deref() == Some(acct))
             .collect();
         let uncertain = mine.iter().find_map(|t| {
-            ["isLogging", "isMultiRegionTrail", "recordsManagementReadWrite", "excludedManagementEventSources", "dataEventResourceTypes"]
-                .iter()
-                .find_map(|p| unknown_reason(t, p))
-                .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
+            [
+                "isLogging",
+                "isMultiRegionTrail",
+                "recordsManagementReadWrite",
+                "excludedManagementEventSources",
+                "dataEventResourceTypes",
+            ]
+            .iter()
+            .find_map(|p| unknown_reason(t, p))
+            .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
         });
-        let missing = trail_missing(acct, None).map(|n| {
-            format!("{} was not collected: {}", n.operation, n.reason)
-        });
+        let missing = trail_missing(acct, None)
+            .map(|n| format!("{} was not collected: {}", n.operation, n.reason));
         let count = match uncertain.or(missing) {
             Some(reason) => Err(reason),
             None => Ok(mine
@@ -468,7 +529,8 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
             .iter()
             .filter(|t| t.account.as_deref() == Some(acct))
             .filter(|t| {
-                bool_attr(t, "isMultiRegionTrail") == Some(true) || t.region.as_deref() == Some(region)
+                bool_attr(t, "isMultiRegionTrail") == Some(true)
+                    || t.region.as_deref() == Some(region)
             })
             .collect();
         let uncertain = covering.iter().find_map(|t| {
@@ -499,14 +561,18 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         model.push(r);
     }
     for ((acct, region), facts) in regions {
-        let location = facts.location.unwrap_or_else(|| account_locations[&acct].clone());
+        let location = facts
+            .location
+            .unwrap_or_else(|| account_locations[&acct].clone());
         let id = format!("{acct}/{region}");
         let mut r = synthesized("AWS::Region", &id, Some(&acct), Some(&region), &location);
         r.name = Some(region.clone());
         r.attributes.insert("regionName".into(), json!(region));
         r.attributes.insert("account".into(), json!(acct));
-        r.attributes.insert("usesBedrock".into(), json!(facts.bedrock));
-        r.attributes.insert("usesSageMakerEndpoints".into(), json!(facts.sagemaker));
+        r.attributes
+            .insert("usesBedrock".into(), json!(facts.bedrock));
+        r.attributes
+            .insert("usesSageMakerEndpoints".into(), json!(facts.sagemaker));
         if let Some(types) = data_types.remove(&(acct.clone(), region.clone())) {
             set(&mut r, "dataEventResourceTypes", types.map(|t| json!(t)));
         }
@@ -541,10 +607,22 @@ mod tests {
 
     #[test]
     fn endpoint_suffixes_drop_the_region_prefix() {
-        assert_eq!(endpoint_service_suffix("com.amazonaws.us-east-1.bedrock-runtime"), "bedrock-runtime");
-        assert_eq!(endpoint_service_suffix("com.amazonaws.eu-west-1.sagemaker.api"), "sagemaker.api");
-        assert_eq!(endpoint_service_suffix("cn.com.amazonaws.cn-north-1.s3"), "cn.com.amazonaws.cn-north-1.s3");
-        assert_eq!(endpoint_service_suffix("aws.sagemaker.us-east-1.notebook"), "aws.sagemaker.us-east-1.notebook");
+        assert_eq!(
+            endpoint_service_suffix("com.amazonaws.us-east-1.bedrock-runtime"),
+            "bedrock-runtime"
+        );
+        assert_eq!(
+            endpoint_service_suffix("com.amazonaws.eu-west-1.sagemaker.api"),
+            "sagemaker.api"
+        );
+        assert_eq!(
+            endpoint_service_suffix("cn.com.amazonaws.cn-north-1.s3"),
+            "cn.com.amazonaws.cn-north-1.s3"
+        );
+        assert_eq!(
+            endpoint_service_suffix("aws.sagemaker.us-east-1.notebook"),
+            "aws.sagemaker.us-east-1.notebook"
+        );
     }
 
     #[test]
@@ -555,7 +633,10 @@ mod tests {
             {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
              "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}
         ]});
-        assert_eq!(tls_denials(&policy_document::parse(&doc).unwrap()), (true, true));
+        assert_eq!(
+            tls_denials(&policy_document::parse(&doc).unwrap()),
+            (true, true)
+        );
         // Scoped to one principal, or an old floor: not enforcement.
         let doc = json!({"Statement": [
             {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::1:role/x"}, "Action": "s3:*",
@@ -563,6 +644,9 @@ mod tests {
             {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
              "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.0"}}}
         ]});
-        assert_eq!(tls_denials(&policy_document::parse(&doc).unwrap()), (false, false));
+        assert_eq!(
+            tls_denials(&policy_document::parse(&doc).unwrap()),
+            (false, false)
+        );
     }
 }

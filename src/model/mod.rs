@@ -69,7 +69,8 @@ impl Resource {
 
 fn path_overlaps(a: &str, b: &str) -> bool {
     let prefix = |short: &str, long: &str| {
-        long == short || (long.starts_with(short) && long.as_bytes().get(short.len()) == Some(&b'.'))
+        long == short
+            || (long.starts_with(short) && long.as_bytes().get(short.len()) == Some(&b'.'))
     };
     prefix(a, b) || prefix(b, a)
 }
@@ -163,9 +164,9 @@ impl Model {
         };
         references::resolve(&mut model, schema);
         derive::derive(&mut model, &collected.accounts);
-        model.resources.sort_by(|a, b| {
-            (&a.type_name, &a.id).cmp(&(&b.type_name, &b.id))
-        });
+        model
+            .resources
+            .sort_by(|a, b| (&a.type_name, &a.id).cmp(&(&b.type_name, &b.id)));
         model.reindex();
         (model, errors)
     }
@@ -219,6 +220,9 @@ mod tests {
         assert!(path_overlaps("dataCapture.kmsKey", "dataCapture"));
         assert!(path_overlaps("kmsKey", "kmsKey"));
         assert!(!path_overlaps("kmsKey", "kmsKeyId"));
-        assert!(!path_overlaps("dataCapture.kmsKey", "dataCapture.enableCapture"));
+        assert!(!path_overlaps(
+            "dataCapture.kmsKey",
+            "dataCapture.enableCapture"
+        ));
     }
 }

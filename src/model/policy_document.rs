@@ -203,17 +203,25 @@ mod tests {
 
     #[test]
     fn string_documents_and_condition_keys_are_normalized() {
-        let doc = json!(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":["S3:*"],"Condition":{"Bool":{"AWS:SecureTransport":false}}}]}"#);
+        let doc = json!(
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":["S3:*"],"Condition":{"Bool":{"AWS:SecureTransport":false}}}]}"#
+        );
         let s = &parse(&doc).unwrap()[0];
         assert!(s.covers_action("s3:getobject"));
-        assert_eq!(s.condition_values("bool", "aws:securetransport"), vec!["false"]);
+        assert_eq!(
+            s.condition_values("bool", "aws:securetransport"),
+            vec!["false"]
+        );
     }
 
     #[test]
     fn wildcards_match_like_iam() {
         assert!(action_matches("bedrock:invoke*", "bedrock:invokemodel"));
         assert!(action_matches("*", "bedrock:invokemodel"));
-        assert!(action_matches("bedrock:invokemodel?ithresponsestream", "bedrock:invokemodelwithresponsestream"));
+        assert!(action_matches(
+            "bedrock:invokemodel?ithresponsestream",
+            "bedrock:invokemodelwithresponsestream"
+        ));
         assert!(!action_matches("bedrock:get*", "bedrock:invokemodel"));
         assert!(action_matches("bedrock:*model*", "bedrock:invokemodel"));
     }

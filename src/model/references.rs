@@ -59,7 +59,10 @@ impl Index {
         let scoped = format!("{}|{reference}", scope_of(from));
         self.by_alias
             .get(&(type_name.to_string(), scoped))
-            .or_else(|| self.by_alias.get(&(type_name.to_string(), reference.to_string())))
+            .or_else(|| {
+                self.by_alias
+                    .get(&(type_name.to_string(), reference.to_string()))
+            })
     }
 }
 
@@ -204,8 +207,14 @@ fn resolve_one(
         return Some(id.clone());
     }
     if target == KMS_KEY && aws_managed_alias(reference) {
-        let id = match (&from.account, &from.region, reference.strip_prefix("alias/")) {
-            (Some(acct), Some(region), Some(_)) => format!("arn:aws:kms:{region}:{acct}:{reference}"),
+        let id = match (
+            &from.account,
+            &from.region,
+            reference.strip_prefix("alias/"),
+        ) {
+            (Some(acct), Some(region), Some(_)) => {
+                format!("arn:aws:kms:{region}:{acct}:{reference}")
+            }
             _ => reference.to_string(),
         };
         synthesized.push(aws_managed_key(&id, from));
@@ -219,7 +228,9 @@ fn aws_managed_key(id: &str, from: &Resource) -> Resource {
     attributes.insert("keyManager".into(), json!("AWS"));
     attributes.insert("keyState".into(), json!("Enabled"));
     attributes.insert("rotationEnabled".into(), json!(true));
-    let alias = id.split_once(":alias/").map_or(id.to_string(), |(_, a)| format!("alias/{a}"));
+    let alias = id
+        .split_once(":alias/")
+        .map_or(id.to_string(), |(_, a)| format!("alias/{a}"));
     attributes.insert("aliases".into(), json!([alias]));
     Resource {
         type_name: KMS_KEY.into(),
@@ -242,9 +253,13 @@ mod tests {
     #[test]
     fn aws_managed_aliases_are_recognized_in_both_forms() {
         assert!(aws_managed_alias("alias/aws/sagemaker"));
-        assert!(aws_managed_alias("arn:aws:kms:us-east-1:111122223333:alias/aws/s3"));
+        assert!(aws_managed_alias(
+            "arn:aws:kms:us-east-1:111122223333:alias/aws/s3"
+        ));
         assert!(!aws_managed_alias("alias/team-key"));
-        assert!(!aws_managed_alias("arn:aws:kms:us-east-1:111122223333:key/abcd"));
+        assert!(!aws_managed_alias(
+            "arn:aws:kms:us-east-1:111122223333:key/abcd"
+        ));
     }
 
     #[test]

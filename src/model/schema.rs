@@ -44,7 +44,11 @@ impl AttrType {
                 let inner: Vec<String> = fields
                     .iter()
                     .map(|(k, s)| {
-                        format!("{k}{}: {}", if s.required { "" } else { "?" }, s.ty.describe())
+                        format!(
+                            "{k}{}: {}",
+                            if s.required { "" } else { "?" },
+                            s.ty.describe()
+                        )
                     })
                     .collect();
                 format!("{{ {} }}", inner.join(", "))
@@ -272,7 +276,10 @@ impl<'a> Walker<'a> {
     fn attr(&self, ns: &str, spec: &Value) -> Result<AttrSpec, SchemaError> {
         Ok(AttrSpec {
             ty: self.ty(ns, spec)?,
-            required: spec.get("required").and_then(Value::as_bool).unwrap_or(true),
+            required: spec
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
             doc: annotation(spec, "doc"),
             default: annotation(spec, "default"),
             derived: annotation(spec, "derived"),
@@ -284,11 +291,13 @@ impl<'a> Walker<'a> {
         let kind = v.get("type").and_then(Value::as_str).unwrap_or("");
         let name = v.get("name").and_then(Value::as_str).unwrap_or("");
         Ok(match kind {
-            "Set" => AttrType::Set(Box::new(self.ty(
-                ns,
-                v.get("element")
-                    .ok_or_else(|| SchemaError("set without element".into()))?,
-            )?)),
+            "Set" => AttrType::Set(Box::new(
+                self.ty(
+                    ns,
+                    v.get("element")
+                        .ok_or_else(|| SchemaError("set without element".into()))?,
+                )?,
+            )),
             "Record" => AttrType::Record(self.record_fields(ns, v)?),
             "String" => AttrType::String,
             "Long" => AttrType::Long,
@@ -299,7 +308,9 @@ impl<'a> Walker<'a> {
                 "Long" | "__cedar::Long" => AttrType::Long,
                 "Bool" | "Boolean" | "__cedar::Bool" => AttrType::Bool,
                 "decimal" | "__cedar::decimal" => AttrType::Decimal,
-                other if kind == "EntityOrCommon" => AttrType::Entity(self.resolve_entity(ns, other)?),
+                other if kind == "EntityOrCommon" => {
+                    AttrType::Entity(self.resolve_entity(ns, other)?)
+                }
                 other => return Err(SchemaError(format!("unsupported extension type `{other}`"))),
             },
             other => return Err(SchemaError(format!("unsupported schema type `{other}`"))),
@@ -350,15 +361,27 @@ mod tests {
     fn references_and_common_types_resolve() {
         let s = ModelSchema::builtin();
         let nb = s.entity_type("AWS::SageMaker::NotebookInstance").unwrap();
-        assert_eq!(nb.attrs["kmsKey"].ty, AttrType::Entity("AWS::KMS::Key".into()));
-        assert_eq!(nb.attrs["directInternetAccess"].default.as_deref(), Some("Enabled"));
+        assert_eq!(
+            nb.attrs["kmsKey"].ty,
+            AttrType::Entity("AWS::KMS::Key".into())
+        );
+        assert_eq!(
+            nb.attrs["directInternetAccess"].default.as_deref(),
+            Some("Enabled")
+        );
         let ec = s.entity_type("AWS::SageMaker::EndpointConfig").unwrap();
         let AttrType::Record(fields) = &ec.attrs["dataCapture"].ty else {
             panic!("dataCapture is a record")
         };
-        assert_eq!(fields["kmsKey"].ty, AttrType::Entity("AWS::KMS::Key".into()));
+        assert_eq!(
+            fields["kmsKey"].ty,
+            AttrType::Entity("AWS::KMS::Key".into())
+        );
         let region = s.entity_type("AWS::Region").unwrap();
-        assert_eq!(region.attrs["account"].ty, AttrType::Entity("AWS::Account".into()));
+        assert_eq!(
+            region.attrs["account"].ty,
+            AttrType::Entity("AWS::Account".into())
+        );
         assert!(matches!(s.context["guardrail"].ty, AttrType::Record(_)));
     }
 
@@ -369,8 +392,16 @@ mod tests {
         for t in ModelSchema::builtin().entity_types.values() {
             for (name, a) in &t.attrs {
                 if a.default.is_some() {
-                    assert!(!a.required, "{}.{name} has a default but is required", t.name);
-                    assert!(a.derived.is_none(), "{}.{name} is derived and defaulted", t.name);
+                    assert!(
+                        !a.required,
+                        "{}.{name} has a default but is required",
+                        t.name
+                    );
+                    assert!(
+                        a.derived.is_none(),
+                        "{}.{name} is derived and defaulted",
+                        t.name
+                    );
                 }
             }
         }

@@ -14,7 +14,8 @@ pub fn render(report: &AuditReport) -> String {
     {
         obj.extend(body);
     }
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut out =
+        serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
     out
 }

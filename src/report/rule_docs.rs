@@ -37,7 +37,12 @@ pub fn markdown(rule: &RuleMeta) -> String {
         let _ = writeln!(out);
     }
     let _ = writeln!(out, "## Reference\n\n{}\n", rule.docs);
-    let _ = writeln!(out, "## Rule\n\n`{}`\n\n```cedar\n{}\n```", rule.file, rule.source.trim_end());
+    let _ = writeln!(
+        out,
+        "## Rule\n\n`{}`\n\n```cedar\n{}\n```",
+        rule.file,
+        rule.source.trim_end()
+    );
     out
 }
 

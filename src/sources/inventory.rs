@@ -86,12 +86,18 @@ pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputErro
     };
     let offset_of = |raw: &RawValue| raw.get().as_ptr() as usize - text.as_ptr() as usize;
 
-    match top.get("format").map(|raw| (raw, serde_json::from_str::<String>(raw.get()))) {
+    match top
+        .get("format")
+        .map(|raw| (raw, serde_json::from_str::<String>(raw.get())))
+    {
         None => {
             return (
                 collected,
-                vec![InputError::at(src, 0, "not an ailint inventory: no `format` field")
-                    .with_help(format!("an inventory starts with {{\"format\": \"{FORMAT}\", ...}}"))],
+                vec![
+                    InputError::at(src, 0, "not an ailint inventory: no `format` field").with_help(
+                        format!("an inventory starts with {{\"format\": \"{FORMAT}\", ...}}"),
+                    ),
+                ],
             )
         }
         Some((raw, Ok(format))) if format != FORMAT => {
@@ -100,14 +106,20 @@ pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputErro
                 vec![InputError::at(
                     src,
                     offset_of(raw),
-                    format!("unsupported inventory format `{format}`; this ailint reads `{FORMAT}`"),
+                    format!(
+                        "unsupported inventory format `{format}`; this ailint reads `{FORMAT}`"
+                    ),
                 )],
             )
         }
         Some((raw, Err(_))) => {
             return (
                 collected,
-                vec![InputError::at(src, offset_of(raw), "`format` must be a string")],
+                vec![InputError::at(
+                    src,
+                    offset_of(raw),
+                    "`format` must be a string",
+                )],
             )
         }
         Some(_) => {}
@@ -132,7 +144,11 @@ pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputErro
         match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
             Ok(items) => items,
             Err(_) => {
-                errors.push(InputError::at(src, offset_of(raw), format!("`{key}` must be an array")));
+                errors.push(InputError::at(
+                    src,
+                    offset_of(raw),
+                    format!("`{key}` must be an array"),
+                ));
                 vec![]
             }
         }
@@ -161,7 +177,11 @@ pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputErro
         match serde_json::from_str::<NotCollectedJson>(raw.get()) {
             Ok(n) => {
                 if let Some(bad) = n.types.iter().find(|t| schema.entity_type(t).is_none()) {
-                    errors.push(InputError::at(src, offset, format!("unknown resource type `{bad}` in `notCollected`")));
+                    errors.push(InputError::at(
+                        src,
+                        offset,
+                        format!("unknown resource type `{bad}` in `notCollected`"),
+                    ));
                     continue;
                 }
                 collected.not_collected.push(NotCollected {
@@ -300,7 +320,10 @@ mod tests {
     use super::*;
 
     fn read_str(text: &str) -> (Collected, Vec<InputError>) {
-        read(&SourceText::new("inv.json", text.to_string()), ModelSchema::builtin())
+        read(
+            &SourceText::new("inv.json", text.to_string()),
+            ModelSchema::builtin(),
+        )
     }
 
     #[test]
@@ -315,7 +338,8 @@ mod tests {
 
     #[test]
     fn malformed_json_is_located() {
-        let (_, errs) = read_str("{\"format\": \"ailint-inventory/v1\",\n \"resources\": [\n  {\"type\": }]}");
+        let (_, errs) =
+            read_str("{\"format\": \"ailint-inventory/v1\",\n \"resources\": [\n  {\"type\": }]}");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].position, Some((3, 12)), "{}", errs[0]);
     }
@@ -323,7 +347,9 @@ mod tests {
     #[test]
     fn unknown_version_is_named() {
         let (_, errs) = read_str("{\"format\": \"ailint-inventory/v9\", \"resources\": []}");
-        assert!(errs[0].to_string().contains("unsupported inventory format `ailint-inventory/v9`"));
+        assert!(errs[0]
+            .to_string()
+            .contains("unsupported inventory format `ailint-inventory/v9`"));
     }
 
     #[test]
@@ -334,6 +360,10 @@ mod tests {
         assert_eq!(c.resources.len(), 1);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].position.map(|p| p.0), Some(2));
-        assert!(errs[0].message.contains("`sseAlgorithm` must be a string"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("`sseAlgorithm` must be a string"),
+            "{}",
+            errs[0]
+        );
     }
 }

@@ -144,7 +144,12 @@ fn read_file(path: &Path, schema: &ModelSchema) -> (Collected, Vec<InputError>) 
     let shown = display(path);
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
-        Err(e) => return (Collected::default(), vec![InputError::whole_file(&shown, format!("cannot read: {e}"))]),
+        Err(e) => {
+            return (
+                Collected::default(),
+                vec![InputError::whole_file(&shown, format!("cannot read: {e}"))],
+            )
+        }
     };
     if size > MAX_INPUT_BYTES {
         return (
@@ -157,7 +162,12 @@ fn read_file(path: &Path, schema: &ModelSchema) -> (Collected, Vec<InputError>) 
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return (Collected::default(), vec![InputError::whole_file(&shown, format!("cannot read: {e}"))]),
+        Err(e) => {
+            return (
+                Collected::default(),
+                vec![InputError::whole_file(&shown, format!("cannot read: {e}"))],
+            )
+        }
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

@@ -1,0 +1,217 @@
+//! The rule harness: walks `rules/`, and for every rule requires both fixtures, a clean
+//! pass, at least one failure of that rule on `fail.json`, zero evaluation errors, and
+//! accepted snapshots of its text report and its rendered docs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use ailint::config::Config;
+use ailint::engine::{RuleSet, Status};
+use ailint::model::ModelSchema;
+use ailint::report::{rule_docs, text};
+
+fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            rule_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "cedar") {
+            out.push(p);
+        }
+    }
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(r"ailint \d+\.\d+\.\d+\S*", "ailint [VERSION]");
+    s
+}
+
+#[test]
+fn every_rule_has_fixtures_passes_fails_and_snapshots() {
+    let schema = ModelSchema::builtin();
+    let all = RuleSet::load(&[], schema).unwrap_or_else(|errs| {
+        panic!(
+            "built-in rules do not load:\n{}",
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let mut files = Vec::new();
+    rule_files(Path::new("rules"), &mut files);
+    assert!(!files.is_empty(), "no rules found");
+    let mut problems = Vec::new();
+    let mut seen_files = BTreeSet::new();
+    for file in &files {
+        let shown = file.to_string_lossy().replace('\\', "/");
+        let stem = shown
+            .trim_start_matches("rules/")
+            .trim_end_matches(".cedar")
+            .to_string();
+        let in_file: Vec<_> = all.rules.iter().filter(|r| r.meta.file == shown).collect();
+        if in_file.len() != 1 {
+            problems.push(format!(
+                "{shown}: holds {} rules; a rule file holds exactly one forbid",
+                in_file.len()
+            ));
+            continue;
+        }
+        let rule = in_file[0];
+        seen_files.insert(shown.clone());
+        let id = rule.meta.id.clone();
+        let mut only = all.clone();
+        only.filter(&[id.clone()], &[]);
+        only.rules.retain(|r| r.meta.id == id);
+        let config = Config::default();
+        for kind in ["pass", "fail"] {
+            let fixture = PathBuf::from(format!("fixtures/rules/{stem}/{kind}.json"));
+            if !fixture.is_file() {
+                problems.push(format!("{shown}: missing {}", fixture.display()));
+                continue;
+            }
+            let report = ailint::audit_paths(&[fixture.clone()], &config, &only);
+            if !report.errors.is_empty() {
+                problems.push(format!(
+                    "{}: input errors: {:?}",
+                    fixture.display(),
+                    report.errors
+                ));
+            }
+            let failures = report
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Fail && f.rule_id == id)
+                .count();
+            let not_assessed: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::NotAssessed)
+                .collect();
+            if !not_assessed.is_empty() {
+                problems.push(format!(
+                    "{}: {id} not assessed: {:?}",
+                    fixture.display(),
+                    not_assessed.iter().map(|f| &f.reason).collect::<Vec<_>>()
+                ));
+            }
+            match kind {
+                "pass" if failures > 0 => problems.push(format!(
+                    "{}: {id} fails {failures} time(s) on its pass fixture",
+                    fixture.display()
+                )),
+                "fail" if failures == 0 => problems.push(format!(
+                    "{}: {id} finds nothing on its fail fixture",
+                    fixture.display()
+                )),
+                _ => {}
+            }
+            if kind == "pass" {
+                let passes = report.per_rule.get(&id).map_or(0, |c| c.pass);
+                if passes == 0 {
+                    problems.push(format!(
+                        "{}: {id} is never evaluated on its pass fixture",
+                        fixture.display()
+                    ));
+                }
+            }
+            if kind == "fail" {
+                settings().bind(|| {
+                    insta::assert_snapshot!(
+                        format!("rule-text@{id}"),
+                        text::render(&report, false)
+                    );
+                });
+            }
+        }
+        settings().bind(|| {
+            insta::assert_snapshot!(format!("rule-docs@{id}"), rule_docs::markdown(&rule.meta));
+        });
+    }
+    // Every loaded built-in rule comes from a walked file.
+    for r in all.rules.iter().filter(|r| r.meta.builtin) {
+        if !seen_files.contains(&r.meta.file) {
+            problems.push(format!(
+                "{}: rule {} was not walked",
+                r.meta.file, r.meta.id
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "rule harness problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn rule_metadata_is_complete_and_consistent() {
+    let all = RuleSet::load(&[], ModelSchema::builtin()).unwrap();
+    let mut by_id = BTreeMap::new();
+    for r in &all.rules {
+        let m = &r.meta;
+        assert!(
+            by_id.insert(m.id.clone(), m.file.clone()).is_none(),
+            "duplicate id {}",
+            m.id
+        );
+        assert!(
+            m.docs.starts_with("https://"),
+            "{}: @docs must be a URL",
+            m.id
+        );
+        assert!(
+            m.id.starts_with(&m.control),
+            "{}: id must extend its @control {}",
+            m.id,
+            m.control
+        );
+        assert!(
+            m.resource_type.is_some() || m.id.starts_with("AIL-RES-"),
+            "{}: scope the rule with `resource is T`",
+            m.id
+        );
+        let area_prefix = m.id.split('-').nth(1).unwrap_or("");
+        let expected_area = match area_prefix {
+            "KMS" => "kms",
+            "TLS" => "tls",
+            "NET" => "network",
+            "RES" => "residency",
+            "LOG" => "logging",
+            "LF" => "lakeformation",
+            "IAM" => "iam",
+            "GR" => "guardrails",
+            other => panic!("{}: unknown id area {other}", m.id),
+        };
+        assert_eq!(
+            m.area, expected_area,
+            "{} lives in rules/{expected_area}/",
+            m.id
+        );
+        assert!(m.title.len() <= 120, "{}: title too long", m.id);
+        assert!(
+            !m.title.ends_with('.'),
+            "{}: titles do not end with a period",
+            m.id
+        );
+    }
+    // The six areas of the reference are all covered.
+    let areas: BTreeSet<&str> = all.rules.iter().map(|r| r.meta.area.as_str()).collect();
+    for area in [
+        "kms",
+        "tls",
+        "network",
+        "residency",
+        "logging",
+        "lakeformation",
+    ] {
+        assert!(areas.contains(area), "no rule in area {area}");
+    }
+}
