@@ -35,6 +35,7 @@ pub fn audit_paths(
         .map(|e| engine::ToolError {
             path: e.path.clone(),
             line: e.position.map(|p| p.0),
+            column: e.position.map(|p| p.1),
             message: e.message.clone(),
         })
         .collect();
@@ -47,6 +48,7 @@ pub fn audit_paths(
         engine::ToolError {
             path,
             line,
+            column: None,
             message: e.message,
         }
     }));

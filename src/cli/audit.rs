@@ -107,8 +107,7 @@ pub fn run(args: AuditArgs) -> u8 {
     }
     // Input errors also go to stderr, so they are seen whatever the format.
     for e in &report.errors {
-        let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-        eprintln!("error: {}{at}: {}", e.path, e.message);
+        eprintln!("error: {e}");
     }
     exit_code(&report, args.fail_on)
 }

@@ -44,20 +44,17 @@ pub(crate) fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Prints diagnostics (miette's graphical form on a terminal, plain otherwise).
+/// Prints a diagnostic with its source snippet (coloured only on a terminal).
 pub(crate) fn print_diagnostic(d: &dyn miette::Diagnostic) {
-    if std::io::stderr().is_terminal() {
-        let mut out = String::new();
-        let handler = miette::GraphicalReportHandler::new();
-        if handler.render_report(&mut out, d).is_ok() {
-            eprint!("{out}");
-            return;
-        }
-    }
+    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme);
     let mut out = String::new();
-    let handler = miette::NarratableReportHandler::new();
     match handler.render_report(&mut out, d) {
-        Ok(()) if !out.is_empty() => eprint!("error: {out}"),
+        Ok(()) if !out.is_empty() => eprint!("{out}"),
         _ => eprintln!("error: {d}"),
     }
 }

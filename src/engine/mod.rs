@@ -89,7 +89,18 @@ pub struct Counts {
 pub struct ToolError {
     pub path: String,
     pub line: Option<u32>,
+    pub column: Option<u32>,
     pub message: String,
+}
+
+impl std::fmt::Display for ToolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.path, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.path, self.message),
+            _ => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
 }
 
 /// Everything reporters need; they never see the input kind.
@@ -150,6 +161,7 @@ pub fn evaluate(
     errors.extend(entity_errors.into_iter().map(|message| ToolError {
         path: "<model>".into(),
         line: None,
+        column: None,
         message,
     }));
     let context = context::build(config);

@@ -209,6 +209,14 @@ impl RuleFile {
         }
     }
 
+    /// The span of `@id("<id>")`, to point errors about a rule at it.
+    fn id_span(&self, id: &str) -> Option<SourceSpan> {
+        let needle = format!("@id(\"{id}\")");
+        self.text
+            .find(&needle)
+            .map(|o| SourceSpan::from((o, needle.len())))
+    }
+
     fn line_of(&self, offset: usize) -> u32 {
         self.text[..offset.min(self.text.len())]
             .matches('\n')
@@ -292,7 +300,10 @@ impl RuleSet {
                     Ok(rule) => {
                         if !seen.insert(rule.meta.id.clone()) {
                             errors.push(
-                                file.error(format!("duplicate rule id `{}`", rule.meta.id), None),
+                                file.error(
+                                    format!("duplicate rule id `{}`", rule.meta.id),
+                                    file.id_span(&rule.meta.id),
+                                ),
                             );
                             continue;
                         }
@@ -410,7 +421,7 @@ fn rule_from_policy(
     let Some(id) = ann("id") else {
         return Err(file.error("a rule needs an `@id` annotation", None));
     };
-    let err = |msg: String| file.error(format!("rule `{id}`: {msg}"), None);
+    let err = |msg: String| file.error(format!("rule `{id}`: {msg}"), file.id_span(&id));
     if policy.effect() != Effect::Forbid {
         return Err(err(
             "rules are `forbid` policies: each satisfied forbid is a finding".into(),

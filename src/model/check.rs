@@ -18,8 +18,19 @@ pub struct AttrError {
 /// Attributes every resource carries at the top level of the inventory, not in `attributes`.
 const ENVELOPE: [&str; 3] = ["name", "account", "region"];
 
-/// Checks the resource's type, attributes, unknown paths and derived attributes.
+/// Checks an input resource: its type, attributes, unknown paths, and that it sets no
+/// derived attribute.
 pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
+    check(r, schema, false)
+}
+
+/// Checks a resource of the normalized model, derived attributes included: what the model
+/// code writes must match the schema too.
+pub fn check_normalized(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
+    check(r, schema, true)
+}
+
+fn check(r: &Resource, schema: &ModelSchema, normalized: bool) -> Vec<AttrError> {
     let mut errors = Vec::new();
     let Some(spec) = schema.entity_type(&r.type_name) else {
         let known: Vec<&str> = schema.inventory_types().collect();
@@ -33,7 +44,7 @@ pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
         });
         return errors;
     };
-    if is_synthesized(&r.type_name) || !schema.resource_types.contains(&r.type_name) {
+    if !normalized && (is_synthesized(&r.type_name) || !schema.resource_types.contains(&r.type_name)) {
         errors.push(AttrError {
             path: String::new(),
             message: format!(
@@ -53,12 +64,12 @@ pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
         let Some(attr) = spec
             .attrs
             .get(name)
-            .filter(|_| !ENVELOPE.contains(&name.as_str()))
+            .filter(|_| normalized || !ENVELOPE.contains(&name.as_str()))
         else {
             errors.push(unknown_attr(name, name, &r.type_name, spec.attrs.keys()));
             continue;
         };
-        if let Some(from) = &attr.derived {
+        if let Some(from) = attr.derived.as_ref().filter(|_| !normalized) {
             errors.push(AttrError {
                 path: name.clone(),
                 message: format!(
@@ -67,7 +78,7 @@ pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
             });
             continue;
         }
-        check_value(name, value, &attr.ty, &mut errors);
+        check_value(name, value, &attr.ty, normalized, &mut errors);
     }
     for u in &r.unknown {
         if !u.path.starts_with("documents.") && resolve_path(spec, &u.path).is_none() {
@@ -115,7 +126,7 @@ fn unknown_attr<'k>(
     }
 }
 
-fn check_value(path: &str, v: &Value, ty: &AttrType, errors: &mut Vec<AttrError>) {
+fn check_value(path: &str, v: &Value, ty: &AttrType, normalized: bool, errors: &mut Vec<AttrError>) {
     let mismatch = |errors: &mut Vec<AttrError>| {
         errors.push(AttrError {
             path: path.to_string(),
@@ -138,14 +149,14 @@ fn check_value(path: &str, v: &Value, ty: &AttrType, errors: &mut Vec<AttrError>
         }
         (AttrType::Set(elem), Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
-                check_value(&format!("{path}[{i}]"), item, elem, errors);
+                check_value(&format!("{path}[{i}]"), item, elem, normalized, errors);
             }
         }
         (AttrType::Record(fields), Value::Object(obj)) => {
             for (k, fv) in obj {
                 match fields.get(k) {
-                    Some(f) if f.derived.is_none() => {
-                        check_value(&format!("{path}.{k}"), fv, &f.ty, errors)
+                    Some(f) if normalized || f.derived.is_none() => {
+                        check_value(&format!("{path}.{k}"), fv, &f.ty, normalized, errors)
                     }
                     Some(_) => errors.push(AttrError {
                         path: format!("{path}.{k}"),

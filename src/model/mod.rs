@@ -6,6 +6,7 @@ mod derive;
 pub mod policy_document;
 mod references;
 pub mod schema;
+pub mod schema_docs;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use check::{check_resource, AttrError};
+pub use check::{check_normalized, check_resource, AttrError};
 pub use schema::{AttrSpec, AttrType, EntityTypeSpec, ModelSchema};
 
 /// Where a fact came from: a file and a 1-based line.

@@ -132,8 +132,7 @@ pub fn render(report: &AuditReport, color: bool) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "{} ({})", st.bold("Errors"), report.errors.len());
         for e in &report.errors {
-            let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-            let _ = writeln!(out, "  {}{at}: {}", e.path, e.message);
+            let _ = writeln!(out, "  {e}");
         }
     }
 
