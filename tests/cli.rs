@@ -1,0 +1,244 @@
+//! The binary end to end: exit codes, bad input, outputs (snapshotted), SARIF validity.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ailint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ailint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ailint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(r"ailint \d+\.\d+\.\d+\S*", "ailint [VERSION]");
+    let version = regex_escape(env!("CARGO_PKG_VERSION"));
+    s.add_filter(&format!(r#""(semanticVersion|version)": "{version}""#), r#""$1": "[VERSION]""#);
+    s
+}
+
+fn regex_escape(s: &str) -> String {
+    s.replace('.', "\\.")
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap()).unwrap();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+fn assert_valid_sarif(text: &str, what: &str) {
+    let doc: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{what} is not valid SARIF 2.1.0:\n{}", errors.join("\n"));
+    // What GitHub needs beyond the schema.
+    for run in doc["runs"].as_array().unwrap() {
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            let sev: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+            assert!(sev > 0.0 && sev <= 10.0 && sev != 9.0, "{what}: security-severity {sev}");
+            assert!(!rule["help"]["markdown"].as_str().unwrap().is_empty());
+        }
+        for result in run["results"].as_array().unwrap() {
+            let loc = &result["locations"][0]["physicalLocation"];
+            assert!(loc["artifactLocation"]["uri"].as_str().is_some_and(|u| !u.is_empty() && !u.starts_with('/')));
+            assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
+            assert!(result["partialFingerprints"]["ailint/v1"].is_string());
+            assert!(result["partialFingerprints"].get("primaryLocationLineHash").is_none());
+        }
+    }
+}
+
+#[test]
+fn findings_exit_1_and_fail_on_raises_the_bar() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--fail-on", "critical"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--fail-on", "none"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn text_report_groups_findings_and_lists_not_assessed() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--select", "AIL-NET-001,AIL-KMS-001"]);
+    settings().bind(|| insta::assert_snapshot!("cli-audit-mixed-text", stdout(&o)));
+}
+
+#[test]
+fn json_report_is_versioned_and_complete() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--format", "json", "--select", "AIL-NET-001,AIL-KMS-001"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["format"], "ailint-report/v1");
+    settings().bind(|| insta::assert_snapshot!("cli-audit-mixed-json", stdout(&o)));
+}
+
+#[test]
+fn sarif_report_is_valid_and_snapshotted() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--format", "sarif", "--select", "AIL-NET-001,AIL-KMS-001"]);
+    let text = stdout(&o);
+    assert_valid_sarif(&text, "mixed.json SARIF");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 3, "not-assessed results are tool notifications");
+    settings().bind(|| insta::assert_snapshot!("cli-audit-mixed-sarif", text));
+}
+
+/// Every SARIF snapshot in the repository validates against the SARIF 2.1.0 schema.
+#[test]
+fn every_sarif_snapshot_validates() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("snapshots").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.contains("sarif") || !name.ends_with(".snap") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // insta's header is `---`-delimited front matter.
+        let body = text.splitn(3, "---\n").nth(2).unwrap();
+        assert_valid_sarif(body, &name);
+        checked += 1;
+    }
+    assert!(checked >= 1, "no SARIF snapshots found");
+}
+
+#[test]
+fn bad_inputs_exit_2_with_locations_and_keep_other_findings() {
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "fixtures/cli/malformed.json",
+        "fixtures/cli/future-version.json",
+        "fixtures/cli/schema-mismatch.json",
+        "fixtures/cli/does-not-exist.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("fixtures/cli/malformed.json:4:58: key must be a string"), "{err}");
+    assert!(err.contains("unsupported inventory format `ailint-inventory/v2`"), "{err}");
+    assert!(err.contains("fixtures/cli/schema-mismatch.json:11:"), "{err}");
+    assert!(err.contains("unknown attribute `kmsKeyId` for `AWS::SageMaker::NotebookInstance`; did you mean `kmsKey`?"), "{err}");
+    assert!(err.contains("does-not-exist.json: cannot read"), "{err}");
+    // The good input's findings are still reported.
+    assert!(stdout(&o).contains("churn-research"), "{}", stdout(&o));
+}
+
+#[test]
+fn binary_junk_and_invalid_utf8_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, [0x7b, 0x22, 0xff, 0xfe, 0x00, 0x01]).unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "").unwrap();
+    let array = dir.path().join("array.json");
+    std::fs::write(&array, "[1, 2]").unwrap();
+    for p in [&junk, &empty, &array] {
+        let o = ailint(&["audit", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", p.display());
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    let o = ailint(&["audit", junk.to_str().unwrap()]);
+    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_rule_typo_is_an_error_with_a_span() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--rules", "fixtures/cli/rules-typo"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("fixtures/cli/rules-typo/notebook.cedar:5"), "{err}");
+    assert!(err.contains("did you mean `directInternetAccess`?"), "{err}");
+    settings().bind(|| insta::assert_snapshot!("cli-rule-typo-stderr", err));
+}
+
+#[test]
+fn duplicate_rule_ids_are_errors() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--rules", "fixtures/cli/rules-dup"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("dup.cedar:1: duplicate rule id `AIL-NET-001`"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_evaluation_error_is_not_assessed_never_a_pass() {
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--rules", "fixtures/cli/rules-eval-error", "--select", "ACME", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["rule_id"], "ACME-OVERFLOW");
+    assert_eq!(f["status"], "not_assessed");
+    assert!(f["reason"].as_str().unwrap().contains("integer overflow"), "{f}");
+    assert_eq!(v["per_rule"]["ACME-OVERFLOW"]["pass"], 0);
+}
+
+#[test]
+fn config_changes_what_rules_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[regions]\nallowd = [\"us-east-1\"]\n").unwrap();
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--config", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown field `allowd`"), "{}", stderr(&o));
+}
+
+#[test]
+fn output_file_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.sarif");
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--format", "sarif", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert_valid_sarif(&std::fs::read_to_string(out).unwrap(), "-o output");
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = ailint(&["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(rules.as_array().unwrap().len() >= 2);
+    let o = ailint(&["explain", "AIL-NET-001"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("# AIL-NET-001: "));
+    let o = ailint(&["explain", "AIL-NET-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `AIL-NET-001`"), "{}", stderr(&o));
+}
+
+#[test]
+fn demo_audit_finds_all_areas_and_validates() {
+    if !Path::new("fixtures/demo/inventory.json").is_file() {
+        panic!("fixtures/demo/inventory.json is missing");
+    }
+    let o = ailint(&["audit", "fixtures/demo/inventory.json", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert_valid_sarif(&text, "demo SARIF");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let areas: std::collections::BTreeSet<String> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap().split('-').nth(1).unwrap().to_string())
+        .collect();
+    for area in ["KMS", "TLS", "NET", "RES", "LOG", "LF"] {
+        assert!(areas.contains(area), "demo has no {area} finding: {areas:?}");
+    }
+    settings().bind(|| insta::assert_snapshot!("demo-sarif", text));
+    let o = ailint(&["audit", "fixtures/demo/inventory.json"]);
+    settings().bind(|| insta::assert_snapshot!("demo-text", stdout(&o)));
+}
