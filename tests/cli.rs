@@ -25,7 +25,10 @@ fn settings() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     s.add_filter(r"ailint \d+\.\d+\.\d+\S*", "ailint [VERSION]");
     let version = regex_escape(env!("CARGO_PKG_VERSION"));
-    s.add_filter(&format!(r#""(semanticVersion|version)": "{version}""#), r#""$1": "[VERSION]""#);
+    s.add_filter(
+        &format!(r#""(semanticVersion|version)": "{version}""#),
+        r#""$1": "[VERSION]""#,
+    );
     s
 }
 
@@ -34,8 +37,10 @@ fn regex_escape(s: &str) -> String {
 }
 
 fn sarif_validator() -> jsonschema::Validator {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .build(&schema)
@@ -43,23 +48,42 @@ fn sarif_validator() -> jsonschema::Validator {
 }
 
 fn assert_valid_sarif(text: &str, what: &str) {
-    let doc: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+    let doc: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
     let validator = sarif_validator();
-    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "{what} is not valid SARIF 2.1.0:\n{}", errors.join("\n"));
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} is not valid SARIF 2.1.0:\n{}",
+        errors.join("\n")
+    );
     // What GitHub needs beyond the schema.
     for run in doc["runs"].as_array().unwrap() {
         for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
-            let sev: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
-            assert!(sev > 0.0 && sev <= 10.0 && sev != 9.0, "{what}: security-severity {sev}");
+            let sev: f64 = rule["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                sev > 0.0 && sev <= 10.0 && sev != 9.0,
+                "{what}: security-severity {sev}"
+            );
             assert!(!rule["help"]["markdown"].as_str().unwrap().is_empty());
         }
         for result in run["results"].as_array().unwrap() {
             let loc = &result["locations"][0]["physicalLocation"];
-            assert!(loc["artifactLocation"]["uri"].as_str().is_some_and(|u| !u.is_empty() && !u.starts_with('/')));
+            assert!(loc["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| !u.is_empty() && !u.starts_with('/')));
             assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
             assert!(result["partialFingerprints"]["ailint/v1"].is_string());
-            assert!(result["partialFingerprints"].get("primaryLocationLineHash").is_none());
+            assert!(result["partialFingerprints"]
+                .get("primaryLocationLineHash")
+                .is_none());
         }
     }
 }
@@ -76,13 +100,25 @@ fn findings_exit_1_and_fail_on_raises_the_bar() {
 
 #[test]
 fn text_report_groups_findings_and_lists_not_assessed() {
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--select", "AIL-NET-001,AIL-KMS-001"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--select",
+        "AIL-NET-001,AIL-KMS-001",
+    ]);
     settings().bind(|| insta::assert_snapshot!("cli-audit-mixed-text", stdout(&o)));
 }
 
 #[test]
 fn json_report_is_versioned_and_complete() {
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--format", "json", "--select", "AIL-NET-001,AIL-KMS-001"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--format",
+        "json",
+        "--select",
+        "AIL-NET-001,AIL-KMS-001",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["format"], "ailint-report/v1");
     settings().bind(|| insta::assert_snapshot!("cli-audit-mixed-json", stdout(&o)));
@@ -90,12 +126,25 @@ fn json_report_is_versioned_and_complete() {
 
 #[test]
 fn sarif_report_is_valid_and_snapshotted() {
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--format", "sarif", "--select", "AIL-NET-001,AIL-KMS-001"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--format",
+        "sarif",
+        "--select",
+        "AIL-NET-001,AIL-KMS-001",
+    ]);
     let text = stdout(&o);
     assert_valid_sarif(&text, "mixed.json SARIF");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
-    assert_eq!(notes.len(), 3, "not-assessed results are tool notifications");
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        notes.len(),
+        3,
+        "not-assessed results are tool notifications"
+    );
     settings().bind(|| insta::assert_snapshot!("cli-audit-mixed-sarif", text));
 }
 
@@ -130,9 +179,18 @@ fn bad_inputs_exit_2_with_locations_and_keep_other_findings() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("fixtures/cli/malformed.json:4:58: key must be a string"), "{err}");
-    assert!(err.contains("unsupported inventory format `ailint-inventory/v2`"), "{err}");
-    assert!(err.contains("fixtures/cli/schema-mismatch.json:11:"), "{err}");
+    assert!(
+        err.contains("fixtures/cli/malformed.json:4:58: key must be a string"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unsupported inventory format `ailint-inventory/v2`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fixtures/cli/schema-mismatch.json:11:"),
+        "{err}"
+    );
     assert!(err.contains("unknown attribute `kmsKeyId` for `AWS::SageMaker::NotebookInstance`; did you mean `kmsKey`?"), "{err}");
     assert!(err.contains("does-not-exist.json: cannot read"), "{err}");
     // The good input's findings are still reported.
@@ -159,29 +217,61 @@ fn binary_junk_and_invalid_utf8_are_errors_not_panics() {
 
 #[test]
 fn a_rule_typo_is_an_error_with_a_span() {
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--rules", "fixtures/cli/rules-typo"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--rules",
+        "fixtures/cli/rules-typo",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("fixtures/cli/rules-typo/notebook.cedar:5"), "{err}");
-    assert!(err.contains("did you mean `directInternetAccess`?"), "{err}");
+    assert!(
+        err.contains("fixtures/cli/rules-typo/notebook.cedar:5"),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `directInternetAccess`?"),
+        "{err}"
+    );
     settings().bind(|| insta::assert_snapshot!("cli-rule-typo-stderr", err));
 }
 
 #[test]
 fn duplicate_rule_ids_are_errors() {
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--rules", "fixtures/cli/rules-dup"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--rules",
+        "fixtures/cli/rules-dup",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("dup.cedar:1: duplicate rule id `AIL-NET-001`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("dup.cedar:1: duplicate rule id `AIL-NET-001`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn an_evaluation_error_is_not_assessed_never_a_pass() {
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--rules", "fixtures/cli/rules-eval-error", "--select", "ACME", "--format", "json"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--rules",
+        "fixtures/cli/rules-eval-error",
+        "--select",
+        "ACME",
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let f = &v["findings"][0];
     assert_eq!(f["rule_id"], "ACME-OVERFLOW");
     assert_eq!(f["status"], "not_assessed");
-    assert!(f["reason"].as_str().unwrap().contains("integer overflow"), "{f}");
+    assert!(
+        f["reason"].as_str().unwrap().contains("integer overflow"),
+        "{f}"
+    );
     assert_eq!(v["per_rule"]["ACME-OVERFLOW"]["pass"], 0);
 }
 
@@ -190,16 +280,32 @@ fn config_changes_what_rules_see() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[regions]\nallowd = [\"us-east-1\"]\n").unwrap();
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--config", bad.to_str().unwrap()]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--config",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown field `allowd`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown field `allowd`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn output_file_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.sarif");
-    let o = ailint(&["audit", "fixtures/cli/mixed.json", "--format", "sarif", "-o", out.to_str().unwrap()]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--format",
+        "sarif",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).is_empty());
     assert_valid_sarif(&std::fs::read_to_string(out).unwrap(), "-o output");
@@ -216,7 +322,11 @@ fn rules_and_explain() {
     assert!(stdout(&o).starts_with("# AIL-NET-001: "));
     let o = ailint(&["explain", "AIL-NET-01"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `AIL-NET-001`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `AIL-NET-001`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -233,10 +343,21 @@ fn demo_audit_finds_all_areas_and_validates() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["ruleId"].as_str().unwrap().split('-').nth(1).unwrap().to_string())
+        .map(|r| {
+            r["ruleId"]
+                .as_str()
+                .unwrap()
+                .split('-')
+                .nth(1)
+                .unwrap()
+                .to_string()
+        })
         .collect();
     for area in ["KMS", "TLS", "NET", "RES", "LOG", "LF"] {
-        assert!(areas.contains(area), "demo has no {area} finding: {areas:?}");
+        assert!(
+            areas.contains(area),
+            "demo has no {area} finding: {areas:?}"
+        );
     }
     settings().bind(|| insta::assert_snapshot!("demo-sarif", text));
     let o = ailint(&["audit", "fixtures/demo/inventory.json"]);

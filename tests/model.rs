@@ -7,7 +7,9 @@ use ailint::model::{check_normalized, Model, ModelSchema};
 use ailint::sources::read_inputs;
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
     entries.sort();
     for p in entries {
@@ -44,15 +46,26 @@ fn normalized_fixtures_match_the_schema_and_cover_every_derived_attribute() {
     let mut produced = std::collections::BTreeSet::new();
     let mut by_file: std::collections::BTreeMap<String, Vec<_>> = Default::default();
     for r in collected.resources {
-        by_file.entry(r.location.file.to_string()).or_default().push(r);
+        by_file
+            .entry(r.location.file.to_string())
+            .or_default()
+            .push(r);
     }
     for (file, resources) in by_file {
-        let c = ailint::model::Collected { resources, ..Default::default() };
+        let c = ailint::model::Collected {
+            resources,
+            ..Default::default()
+        };
         let (model, errors) = Model::build(c, schema);
         assert!(errors.is_empty(), "{file}: {errors:?}");
         for r in &model.resources {
             let problems = check_normalized(r, schema);
-            assert!(problems.is_empty(), "{file}: {} {}: {problems:?}", r.type_name, r.id);
+            assert!(
+                problems.is_empty(),
+                "{file}: {} {}: {problems:?}",
+                r.type_name,
+                r.id
+            );
             for name in r.attributes.keys() {
                 produced.insert(format!("{}.{name}", r.type_name));
             }
@@ -61,7 +74,11 @@ fn normalized_fixtures_match_the_schema_and_cover_every_derived_attribute() {
     for t in schema.entity_types.values() {
         for (name, attr) in &t.attrs {
             if attr.derived.is_some() {
-                assert!(produced.contains(&format!("{}.{name}", t.name)), "no fixture produces derived `{}.{name}`", t.name);
+                assert!(
+                    produced.contains(&format!("{}.{name}", t.name)),
+                    "no fixture produces derived `{}.{name}`",
+                    t.name
+                );
             }
         }
     }
@@ -69,11 +86,13 @@ fn normalized_fixtures_match_the_schema_and_cover_every_derived_attribute() {
 
 #[test]
 fn absent_attributes_take_the_aws_default_but_unknown_ones_do_not() {
-    let m = model_of(r#"{"format": "ailint-inventory/v1", "resources": [
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
         {"type": "AWS::SageMaker::NotebookInstance", "id": "a", "account": "111122223333", "region": "us-east-1"},
         {"type": "AWS::SageMaker::NotebookInstance", "id": "b", "account": "111122223333", "region": "us-east-1",
          "unknown": [{"path": "directInternetAccess", "reason": "Fn::If on a parameter"}]},
-        {"type": "AWS::SageMaker::Domain", "id": "d", "account": "111122223333", "region": "us-east-1"}]}"#);
+        {"type": "AWS::SageMaker::Domain", "id": "d", "account": "111122223333", "region": "us-east-1"}]}"#,
+    );
     let a = m.get("AWS::SageMaker::NotebookInstance", "a").unwrap();
     assert_eq!(a.attributes["directInternetAccess"], "Enabled");
     assert_eq!(a.attributes["rootAccess"], "Enabled");
@@ -85,29 +104,48 @@ fn absent_attributes_take_the_aws_default_but_unknown_ones_do_not() {
 
 #[test]
 fn references_resolve_by_arn_id_and_alias_or_become_unknown() {
-    let m = model_of(r#"{"format": "ailint-inventory/v1", "resources": [
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
         {"type": "AWS::KMS::Key", "id": "arn:aws:kms:us-east-1:111122223333:key/k1", "account": "111122223333", "region": "us-east-1",
          "attributes": {"keyManager": "CUSTOMER", "aliases": ["alias/ml"]}},
         {"type": "AWS::SageMaker::NotebookInstance", "id": "by-alias", "account": "111122223333", "region": "us-east-1", "attributes": {"kmsKey": "alias/ml"}},
         {"type": "AWS::SageMaker::NotebookInstance", "id": "by-id", "account": "111122223333", "region": "us-east-1", "attributes": {"kmsKey": "k1"}},
         {"type": "AWS::SageMaker::NotebookInstance", "id": "managed", "account": "111122223333", "region": "us-east-1", "attributes": {"kmsKey": "alias/aws/sagemaker"}},
         {"type": "AWS::SageMaker::NotebookInstance", "id": "elsewhere", "account": "111122223333", "region": "us-east-1",
-         "attributes": {"kmsKey": "arn:aws:kms:us-east-1:999999999999:key/other"}}]}"#);
+         "attributes": {"kmsKey": "arn:aws:kms:us-east-1:999999999999:key/other"}}]}"#,
+    );
     let key = "arn:aws:kms:us-east-1:111122223333:key/k1";
     for id in ["by-alias", "by-id"] {
-        assert_eq!(m.get("AWS::SageMaker::NotebookInstance", id).unwrap().attributes["kmsKey"], key);
+        assert_eq!(
+            m.get("AWS::SageMaker::NotebookInstance", id)
+                .unwrap()
+                .attributes["kmsKey"],
+            key
+        );
     }
-    let managed = m.get("AWS::SageMaker::NotebookInstance", "managed").unwrap();
+    let managed = m
+        .get("AWS::SageMaker::NotebookInstance", "managed")
+        .unwrap();
     let managed_key = managed.attributes["kmsKey"].as_str().unwrap();
-    assert_eq!(m.get("AWS::KMS::Key", managed_key).unwrap().attributes["keyManager"], "AWS");
-    let elsewhere = m.get("AWS::SageMaker::NotebookInstance", "elsewhere").unwrap();
+    assert_eq!(
+        m.get("AWS::KMS::Key", managed_key).unwrap().attributes["keyManager"],
+        "AWS"
+    );
+    let elsewhere = m
+        .get("AWS::SageMaker::NotebookInstance", "elsewhere")
+        .unwrap();
     assert!(!elsewhere.attributes.contains_key("kmsKey"));
-    assert!(elsewhere.unknown_for("kmsKey").unwrap().reason.contains("not in the inventory"));
+    assert!(elsewhere
+        .unknown_for("kmsKey")
+        .unwrap()
+        .reason
+        .contains("not in the inventory"));
 }
 
 #[test]
 fn trails_normalize_basic_and_advanced_selectors() {
-    let m = model_of(r#"{"format": "ailint-inventory/v1", "resources": [
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
         {"type": "AWS::CloudTrail::Trail", "id": "none", "account": "111122223333", "region": "us-east-1",
          "attributes": {"isMultiRegionTrail": true}},
         {"type": "AWS::CloudTrail::Trail", "id": "write-only", "account": "111122223333", "region": "us-east-1",
@@ -118,13 +156,23 @@ fn trails_normalize_basic_and_advanced_selectors() {
             {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
                                                 {"Field": "eventSource", "NotEquals": ["bedrock.amazonaws.com"]}]},
             {"Name": "kb", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
-                                              {"Field": "resources.type", "Equals": ["AWS::Bedrock::KnowledgeBase"]}]}]}}]}"#);
+                                              {"Field": "resources.type", "Equals": ["AWS::Bedrock::KnowledgeBase"]}]}]}}]}"#,
+    );
     let t = |id: &str| m.get("AWS::CloudTrail::Trail", id).unwrap();
     assert_eq!(t("none").attributes["recordsManagementReadWrite"], true);
-    assert_eq!(t("write-only").attributes["recordsManagementReadWrite"], false);
-    assert_eq!(t("write-only").attributes["dataEventResourceTypes"], serde_json::json!(["AWS::S3::Object"]));
+    assert_eq!(
+        t("write-only").attributes["recordsManagementReadWrite"],
+        false
+    );
+    assert_eq!(
+        t("write-only").attributes["dataEventResourceTypes"],
+        serde_json::json!(["AWS::S3::Object"])
+    );
     assert_eq!(t("advanced").attributes["recordsManagementReadWrite"], true);
-    assert_eq!(t("advanced").attributes["excludedManagementEventSources"], serde_json::json!(["bedrock.amazonaws.com"]));
+    assert_eq!(
+        t("advanced").attributes["excludedManagementEventSources"],
+        serde_json::json!(["bedrock.amazonaws.com"])
+    );
     // Only `none` is a logging multi-region trail that excludes nothing.
     let account = m.get("AWS::Account", "111122223333").unwrap();
     assert_eq!(account.attributes["managementTrailCount"], 1);
@@ -132,9 +180,15 @@ fn trails_normalize_basic_and_advanced_selectors() {
 
 #[test]
 fn an_unknown_bucket_policy_makes_its_tls_facts_unknown() {
-    let m = model_of(r#"{"format": "ailint-inventory/v1", "resources": [
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
         {"type": "AWS::S3::Bucket", "id": "arn:aws:s3:::b", "account": "111122223333", "region": "us-east-1",
-         "unknown": [{"path": "documents.policy", "reason": "s3:GetBucketPolicy was denied"}]}]}"#);
+         "unknown": [{"path": "documents.policy", "reason": "s3:GetBucketPolicy was denied"}]}]}"#,
+    );
     let b = m.get("AWS::S3::Bucket", "arn:aws:s3:::b").unwrap();
-    assert!(b.unknown_for("deniesInsecureTransport").unwrap().reason.contains("denied"));
+    assert!(b
+        .unknown_for("deniesInsecureTransport")
+        .unwrap()
+        .reason
+        .contains("denied"));
 }

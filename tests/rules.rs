@@ -70,7 +70,14 @@ fn every_rule_has_fixtures_passes_fails_and_snapshots() {
         let mut only = all.clone();
         only.filter(&[id.clone()], &[]);
         only.rules.retain(|r| r.meta.id == id);
-        let config = Config::default();
+        // A rule judged against ailint.toml values may carry its own configuration.
+        let config_path = PathBuf::from(format!("fixtures/rules/{stem}/ailint.toml"));
+        let config = if config_path.is_file() {
+            let text = std::fs::read_to_string(&config_path).unwrap();
+            Config::parse(&config_path.to_string_lossy(), &text).unwrap()
+        } else {
+            Config::default()
+        };
         for kind in ["pass", "fail"] {
             let fixture = PathBuf::from(format!("fixtures/rules/{stem}/{kind}.json"));
             if !fixture.is_file() {

@@ -299,12 +299,10 @@ impl RuleSet {
                 match rule_from_policy(file, policy, schema) {
                     Ok(rule) => {
                         if !seen.insert(rule.meta.id.clone()) {
-                            errors.push(
-                                file.error(
-                                    format!("duplicate rule id `{}`", rule.meta.id),
-                                    file.id_span(&rule.meta.id),
-                                ),
-                            );
+                            errors.push(file.error(
+                                format!("duplicate rule id `{}`", rule.meta.id),
+                                file.id_span(&rule.meta.id),
+                            ));
                             continue;
                         }
                         if let Err(e) = file_set.add(rule.policy.clone()) {

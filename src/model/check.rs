@@ -44,7 +44,9 @@ fn check(r: &Resource, schema: &ModelSchema, normalized: bool) -> Vec<AttrError>
         });
         return errors;
     };
-    if !normalized && (is_synthesized(&r.type_name) || !schema.resource_types.contains(&r.type_name)) {
+    if !normalized
+        && (is_synthesized(&r.type_name) || !schema.resource_types.contains(&r.type_name))
+    {
         errors.push(AttrError {
             path: String::new(),
             message: format!(
@@ -126,7 +128,13 @@ fn unknown_attr<'k>(
     }
 }
 
-fn check_value(path: &str, v: &Value, ty: &AttrType, normalized: bool, errors: &mut Vec<AttrError>) {
+fn check_value(
+    path: &str,
+    v: &Value,
+    ty: &AttrType,
+    normalized: bool,
+    errors: &mut Vec<AttrError>,
+) {
     let mismatch = |errors: &mut Vec<AttrError>| {
         errors.push(AttrError {
             path: path.to_string(),

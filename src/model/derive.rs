@@ -16,6 +16,7 @@ pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
     guardrails(model);
     trails(model);
     lake_formation(model);
+    iam_statements(model);
     accounts_and_regions(model, accounts);
 }
 
@@ -436,6 +437,118 @@ fn lake_formation(model: &mut Model) {
 }
 
 // ---------------------------------------------------------------------------------------
+// IAM: each policy document becomes one entity per statement, so a rule judges one
+// statement at a time.
+
+/// Bedrock actions that run a model (Converse and ConverseStream are authorized by these).
+const MODEL_INVOCATION_ACTIONS: [&str; 3] = [
+    "bedrock:invokemodel",
+    "bedrock:invokemodelwithresponsestream",
+    "bedrock:createmodelinvocationjob",
+];
+
+/// The model id a Bedrock resource ARN (or pattern) names; `*` when it can match any.
+fn invoked_model(resource: &str) -> Option<String> {
+    if resource == "*" {
+        return Some("*".into());
+    }
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return None;
+    }
+    let service = parts[2];
+    if service != "bedrock" && !service.contains('*') && !service.contains('?') {
+        return None;
+    }
+    match parts[5].split_once('/') {
+        Some((_, id)) if !id.is_empty() => Some(id.to_string()),
+        _ => Some("*".into()),
+    }
+}
+
+fn statement_resource(policy: &Resource, index: usize, s: Option<&Statement>) -> Resource {
+    let label = s
+        .and_then(|s| s.sid.clone())
+        .unwrap_or_else(|| format!("statement {}", index + 1));
+    let mut r = Resource {
+        type_name: "AWS::IAM::PolicyStatement".into(),
+        id: format!("{}#{}", policy.id, index + 1),
+        name: Some(format!("{} {label}", policy.display_name())),
+        account: policy.account.clone(),
+        region: policy.region.clone(),
+        tags: Default::default(),
+        attributes: Map::new(),
+        documents: Map::new(),
+        unknown: vec![],
+        location: policy.location.clone(),
+    };
+    r.attributes.insert("policy".into(), json!(policy.id));
+    r
+}
+
+fn iam_statements(model: &mut Model) {
+    let mut statements = Vec::new();
+    for policy in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::IAM::Policy")
+    {
+        let parsed = match unknown_reason(policy, "documents.policy") {
+            Some(reason) => Err(reason),
+            None => match policy.documents.get("policy") {
+                Some(doc) => policy_document::parse(doc)
+                    .map_err(|e| format!("the policy document cannot be read: {e}")),
+                None => Err("the policy has no document".into()),
+            },
+        };
+        match parsed {
+            Ok(list) => {
+                for (i, s) in list.iter().enumerate() {
+                    let mut r = statement_resource(policy, i, Some(s));
+                    let invokes =
+                        s.allow && MODEL_INVOCATION_ACTIONS.iter().any(|a| s.covers_action(a));
+                    let models: BTreeSet<String> = s
+                        .resources
+                        .iter()
+                        .filter_map(|x| invoked_model(x))
+                        .collect();
+                    r.attributes.insert(
+                        "effect".into(),
+                        json!(if s.allow { "Allow" } else { "Deny" }),
+                    );
+                    r.attributes
+                        .insert("allowsModelInvocation".into(), json!(invokes));
+                    r.attributes.insert("invokedModels".into(), json!(models));
+                    r.attributes
+                        .insert("usesNotResource".into(), json!(!s.not_resources.is_empty()));
+                    statements.push(r);
+                }
+            }
+            Err(reason) => {
+                // Nothing can be said of its statements: one placeholder keeps the rules
+                // from passing silently.
+                let mut r = statement_resource(policy, 0, None);
+                for path in [
+                    "effect",
+                    "allowsModelInvocation",
+                    "invokedModels",
+                    "usesNotResource",
+                ] {
+                    r.unknown.push(Unknown {
+                        path: path.into(),
+                        reason: reason.clone(),
+                    });
+                }
+                statements.push(r);
+            }
+        }
+    }
+    for s in statements {
+        model.push(s);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Accounts and regions, with the facts that span resources.
 
 const BEDROCK_TYPES: [&str; 3] = [
@@ -623,6 +736,21 @@ mod tests {
             endpoint_service_suffix("aws.sagemaker.us-east-1.notebook"),
             "aws.sagemaker.us-east-1.notebook"
         );
+    }
+
+    #[test]
+    fn invoked_models_come_from_bedrock_resource_arns() {
+        assert_eq!(invoked_model("*").as_deref(), Some("*"));
+        assert_eq!(
+            invoked_model("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0").as_deref(),
+            Some("anthropic.claude-3-haiku-20240307-v1:0")
+        );
+        assert_eq!(
+            invoked_model("arn:aws:bedrock:*::foundation-model/*").as_deref(),
+            Some("*")
+        );
+        assert_eq!(invoked_model("arn:aws:bedrock:*:*:*").as_deref(), Some("*"));
+        assert_eq!(invoked_model("arn:aws:s3:::training-data/*"), None);
     }
 
     #[test]

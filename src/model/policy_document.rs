@@ -30,12 +30,20 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
-/// Parses a document given as an object or as a JSON string.
+/// Parses a document given as an object, a JSON string, or the URL-encoded JSON string
+/// the IAM API returns.
 pub fn parse(doc: &Value) -> Result<Vec<Statement>, String> {
     let owned;
     let doc = match doc {
         Value::String(s) => {
-            owned = serde_json::from_str::<Value>(s)
+            let decoded;
+            let text = if s.trim_start().starts_with('%') {
+                decoded = percent_decode(s)?;
+                decoded.as_str()
+            } else {
+                s.as_str()
+            };
+            owned = serde_json::from_str::<Value>(text)
                 .map_err(|e| format!("policy document is not JSON: {e}"))?;
             &owned
         }
@@ -48,6 +56,30 @@ pub fn parse(doc: &Value) -> Result<Vec<Statement>, String> {
         None => return Err("policy document has no `Statement`".into()),
     };
     statements.into_iter().map(statement).collect()
+}
+
+/// RFC 3986 percent-decoding (IAM returns policy documents URL-encoded).
+fn percent_decode(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| format!("bad percent-encoding at byte {i}"))?;
+                out.push(hex);
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| "percent-decoded document is not UTF-8".to_string())
 }
 
 fn statement(v: &Value) -> Result<Statement, String> {
@@ -224,6 +256,14 @@ mod tests {
         ));
         assert!(!action_matches("bedrock:get*", "bedrock:invokemodel"));
         assert!(action_matches("bedrock:*model*", "bedrock:invokemodel"));
+    }
+
+    #[test]
+    fn url_encoded_documents_from_the_iam_api_are_decoded() {
+        let doc = json!("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22bedrock%3AInvokeModel%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D");
+        let s = parse(&doc).unwrap();
+        assert!(s[0].allow && s[0].covers_action("bedrock:invokemodel"));
+        assert_eq!(s[0].resources, vec!["*"]);
     }
 
     #[test]

@@ -179,7 +179,10 @@ impl ModelSchema {
 
 /// Entity types ailint builds from the other resources rather than reading them.
 pub fn is_synthesized(type_name: &str) -> bool {
-    matches!(type_name, "AWS::Account" | "AWS::Region")
+    matches!(
+        type_name,
+        "AWS::Account" | "AWS::Region" | "AWS::IAM::PolicyStatement"
+    )
 }
 
 fn qualify(ns: &str, name: &str) -> String {

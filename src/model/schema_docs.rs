@@ -90,7 +90,11 @@ fn attr_rows(out: &mut String, prefix: &str, attrs: &std::collections::BTreeMap<
         } else {
             spec.doc.as_deref().unwrap_or("").replace('|', "\\|")
         };
-        let _ = writeln!(out, "| `{prefix}{name}` | {} | {doc} |", type_cell(spec).replace('|', "\\|"));
+        let _ = writeln!(
+            out,
+            "| `{prefix}{name}` | {} | {doc} |",
+            type_cell(spec).replace('|', "\\|")
+        );
         if let AttrType::Record(fields) = &spec.ty {
             attr_rows(out, &format!("{prefix}{name}."), fields);
         }
@@ -101,16 +105,25 @@ fn attr_rows(out: &mut String, prefix: &str, attrs: &std::collections::BTreeMap<
 pub fn render(schema: &ModelSchema) -> String {
     let mut out = String::from(INTRO);
     for t in &schema.resource_types {
-        let Some(spec) = schema.entity_type(t) else { continue };
+        let Some(spec) = schema.entity_type(t) else {
+            continue;
+        };
         let _ = writeln!(out, "\n### `{t}`\n");
         if let Some(doc) = &spec.doc {
             let _ = writeln!(out, "{doc}\n");
         }
         if is_synthesized(t) {
-            let _ = writeln!(out, "Built by ailint from the other resources; not listed in an inventory.\n");
+            let _ = writeln!(
+                out,
+                "Built by ailint from the other resources; not listed in an inventory.\n"
+            );
         }
         if let Some(src) = &spec.source {
-            let _ = writeln!(out, "Source: {src}.{}\n", if spec.has_tags { " Carries tags." } else { "" });
+            let _ = writeln!(
+                out,
+                "Source: {src}.{}\n",
+                if spec.has_tags { " Carries tags." } else { "" }
+            );
         }
         let _ = writeln!(out, "| attribute | type | meaning |\n|---|---|---|");
         attr_rows(&mut out, "", &spec.attrs);
