@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_FILE: &str = "ailint.toml";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub regions: Regions,
@@ -94,19 +94,6 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            regions: Regions::default(),
-            guardrails: Guardrails::default(),
-            models: Models::default(),
-            tags: Tags::default(),
-            cloudtrail: CloudTrail::default(),
-            rules: RuleSelection::default(),
-        }
-    }
-}
-
 impl Default for Regions {
     fn default() -> Self {
         Regions {
@@ -167,7 +154,7 @@ impl Config {
     pub fn discover(
         explicit: Option<&Path>,
         dir: &Path,
-    ) -> Result<(Config, Option<PathBuf>), ConfigError> {
+    ) -> Result<(Config, Option<PathBuf>), Box<ConfigError>> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => {
@@ -179,22 +166,24 @@ impl Config {
             }
         };
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
-            path: shown.clone(),
-            message: format!("cannot read: {e}"),
-            src: None,
-            span: None,
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Box::new(ConfigError {
+                path: shown.clone(),
+                message: format!("cannot read: {e}"),
+                src: None,
+                span: None,
+            })
         })?;
         Config::parse(&shown, &text).map(|c| (c, Some(path)))
     }
 
-    pub fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
+    pub fn parse(path: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().map(SourceSpan::from);
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            ConfigError {
+            Box::new(ConfigError {
                 path: match line {
                     Some(l) => format!("{path}:{l}"),
                     None => path.to_string(),
@@ -202,13 +191,15 @@ impl Config {
                 message: e.message().to_string(),
                 src: Some(NamedSource::new(path, text.to_string())),
                 span,
-            }
+            })
         })?;
-        config.validate().map_err(|message| ConfigError {
-            path: path.to_string(),
-            message,
-            src: None,
-            span: None,
+        config.validate().map_err(|message| {
+            Box::new(ConfigError {
+                path: path.to_string(),
+                message,
+                src: None,
+                span: None,
+            })
         })?;
         Ok(config)
     }

@@ -39,7 +39,8 @@ fn model_of(text: &str) -> Model {
 fn normalized_fixtures_match_the_schema_and_cover_every_derived_attribute() {
     let schema = ModelSchema::builtin();
     let mut files = Vec::new();
-    json_files(Path::new("fixtures"), &mut files);
+    json_files(Path::new("fixtures/rules"), &mut files);
+    json_files(Path::new("fixtures/demo"), &mut files);
     let (collected, errors) = read_inputs(&files, schema);
     assert!(errors.is_empty(), "fixture errors: {errors:?}");
     // Fixtures reuse ids across files; build them one file at a time.
@@ -191,4 +192,67 @@ fn an_unknown_bucket_policy_makes_its_tls_facts_unknown() {
         .unwrap()
         .reason
         .contains("denied"));
+}
+
+#[test]
+fn trails_not_collected_make_account_trail_facts_unknown() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1",
+        "resources": [{"type": "AWS::SageMaker::Domain", "id": "d", "account": "111122223333", "region": "us-east-1"}],
+        "notCollected": [{"account": "111122223333", "types": ["AWS::CloudTrail::Trail"],
+                          "operation": "cloudtrail:DescribeTrails", "reason": "AccessDenied"}]}"#,
+    );
+    let account = m.get("AWS::Account", "111122223333").unwrap();
+    assert!(account
+        .unknown_for("managementTrailCount")
+        .unwrap()
+        .reason
+        .contains("AccessDenied"));
+    let region = m.get("AWS::Region", "111122223333/us-east-1").unwrap();
+    assert!(region.unknown_for("dataEventResourceTypes").is_some());
+}
+
+#[test]
+fn an_unreadable_iam_document_yields_an_unknown_statement() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::IAM::Policy", "id": "arn:aws:iam::111122223333:policy/p", "account": "111122223333",
+         "documents": {"policy": "{not json"}}]}"#,
+    );
+    let s = m
+        .get(
+            "AWS::IAM::PolicyStatement",
+            "arn:aws:iam::111122223333:policy/p#1",
+        )
+        .unwrap();
+    assert!(s
+        .unknown_for("allowsModelInvocation")
+        .unwrap()
+        .reason
+        .contains("cannot be read"));
+}
+
+#[test]
+fn aliases_and_names_resolve_only_within_their_account_and_region() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::KMS::Key", "id": "arn:aws:kms:eu-west-1:111122223333:key/eu", "account": "111122223333", "region": "eu-west-1",
+         "attributes": {"keyManager": "CUSTOMER", "aliases": ["alias/ml-inference"]}},
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "us", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"kmsKey": "alias/ml-inference"}},
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "us-by-arn", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"kmsKey": "arn:aws:kms:eu-west-1:111122223333:alias/ml-inference"}}]}"#,
+    );
+    let us = m.get("AWS::SageMaker::NotebookInstance", "us").unwrap();
+    assert!(
+        us.unknown_for("kmsKey").is_some(),
+        "an alias of another region must not resolve"
+    );
+    let by_arn = m
+        .get("AWS::SageMaker::NotebookInstance", "us-by-arn")
+        .unwrap();
+    assert_eq!(
+        by_arn.attributes["kmsKey"],
+        "arn:aws:kms:eu-west-1:111122223333:key/eu"
+    );
 }

@@ -68,7 +68,7 @@ fn every_rule_has_fixtures_passes_fails_and_snapshots() {
         seen_files.insert(shown.clone());
         let id = rule.meta.id.clone();
         let mut only = all.clone();
-        only.filter(&[id.clone()], &[]);
+        only.filter(std::slice::from_ref(&id), &[]);
         only.rules.retain(|r| r.meta.id == id);
         // A rule judged against ailint.toml values may carry its own configuration.
         let config_path = PathBuf::from(format!("fixtures/rules/{stem}/ailint.toml"));
@@ -84,7 +84,7 @@ fn every_rule_has_fixtures_passes_fails_and_snapshots() {
                 problems.push(format!("{shown}: missing {}", fixture.display()));
                 continue;
             }
-            let report = ailint::audit_paths(&[fixture.clone()], &config, &only);
+            let report = ailint::audit_paths(std::slice::from_ref(&fixture), &config, &only);
             if !report.errors.is_empty() {
                 problems.push(format!(
                     "{}: input errors: {:?}",

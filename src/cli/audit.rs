@@ -80,7 +80,7 @@ pub fn run(args: AuditArgs) -> u8 {
     let config = match Config::discover(args.config.as_deref(), &cwd) {
         Ok((config, _)) => config,
         Err(e) => {
-            print_diagnostic(&e);
+            print_diagnostic(e.as_ref());
             return EXIT_ERROR;
         }
     };

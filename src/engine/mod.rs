@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::model::schema::ModelSchema;
-use crate::model::{Location, Model, Resource};
+use crate::model::{AttrType, Location, Model, Resource};
 pub use rules::{Rule, RuleError, RuleMeta, RuleSet, Severity};
 
 /// What the run found about one rule on one resource.
@@ -226,7 +226,7 @@ pub fn evaluate(
                     Verdict::NotAssessed(reason)
                 } else if let Some(e) = failed.get(&meta.id) {
                     Verdict::NotAssessed(format!("evaluation error: {e}"))
-                } else if fired.iter().any(|id| *id == meta.id) {
+                } else if fired.contains(&meta.id) {
                     Verdict::Fail
                 } else {
                     Verdict::Pass
@@ -331,50 +331,39 @@ fn split_by_type<'a>(rules: &RuleSet, schema: &'a ModelSchema) -> HashMap<&'a st
 
 /// Follows a dotted evidence path through records and references: the value, or why it is
 /// unknown.
-fn evidence_value<'m>(
-    model: &'m Model,
-    r: &'m Resource,
-    path: &str,
-) -> Result<Option<Value>, String> {
+fn evidence_value(model: &Model, r: &Resource, path: &str) -> Result<Option<Value>, String> {
     if let Some(u) = r.unknown_for(path) {
         return Err(format!("`{}` is unknown: {}", u.path, u.reason));
     }
-    let mut parts = path.splitn(2, '.');
-    let head = parts.next().unwrap_or("");
-    let rest = parts.next();
-    let value = match head {
+    let schema = ModelSchema::builtin();
+    let parts: Vec<&str> = path.split('.').collect();
+    let head = parts[0];
+    let mut value = match head {
         "name" => r.name.clone().map(Value::String),
         "region" => r.region.clone().map(Value::String),
         "account" if r.type_name != "AWS::Region" => r.account.clone().map(Value::String),
         _ => r.attributes.get(head).cloned(),
     };
-    let Some(rest) = rest else {
-        return Ok(value);
-    };
-    match value {
-        Some(Value::Object(obj)) => {
-            let mut current = Some(Value::Object(obj));
-            for part in rest.split('.') {
-                current = current.and_then(|v| v.get(part).cloned());
+    let mut ty = schema
+        .entity_type(&r.type_name)
+        .and_then(|s| s.attrs.get(head))
+        .map(|a| &a.ty);
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        match (ty, value) {
+            (Some(AttrType::Record(fields)), Some(Value::Object(mut obj))) => {
+                value = obj.remove(*part);
+                ty = fields.get(*part).map(|f| &f.ty);
             }
-            Ok(current)
-        }
-        Some(Value::String(target_id)) => {
-            let schema = ModelSchema::builtin();
-            let target_type = schema
-                .entity_type(&r.type_name)
-                .and_then(|s| s.attrs.get(head))
-                .and_then(|a| match &a.ty {
-                    crate::model::AttrType::Entity(t) => Some(t.as_str()),
-                    _ => None,
-                });
-            match target_type.and_then(|t| model.get(t, &target_id)) {
-                Some(target) => evidence_value(model, target, rest),
-                None => Ok(None),
+            (Some(AttrType::Entity(target)), Some(Value::String(id))) => {
+                return match model.get(target, &id) {
+                    Some(next) => evidence_value(model, next, &parts[i..].join(".")),
+                    None => Ok(None),
+                };
             }
+            _ => return Ok(None),
         }
-        _ => Ok(None),
     }
+    Ok(value)
 }
 
 fn unknown_evidence(model: &Model, r: &Resource, evidence: &[String]) -> Option<String> {

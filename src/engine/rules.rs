@@ -239,7 +239,7 @@ impl RuleSet {
         let mut errors = Vec::new();
         for dir in extra_dirs {
             if let Err(e) = collect_dir(dir, dir, &mut files) {
-                errors.push(e);
+                errors.push(*e);
             }
         }
         let (set, mut errs) = RuleSet::from_files(files, schema);
@@ -311,7 +311,7 @@ impl RuleSet {
                         }
                         file_rules.push(rule);
                     }
-                    Err(e) => errors.push(e),
+                    Err(e) => errors.push(*e),
                 }
             }
             let result = validator.validate(&file_set, ValidationMode::Strict);
@@ -379,14 +379,16 @@ fn area_of(relative: &Path) -> String {
         .unwrap_or_else(|| "custom".into())
 }
 
-fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), RuleError> {
-    let io_error = |e: std::io::Error| RuleError {
-        file: dir.display().to_string(),
-        line: None,
-        message: format!("cannot read rules: {e}"),
-        help: None,
-        src: None,
-        labels: vec![],
+fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), Box<RuleError>> {
+    let io_error = |e: std::io::Error| {
+        Box::new(RuleError {
+            file: dir.display().to_string(),
+            line: None,
+            message: format!("cannot read rules: {e}"),
+            help: None,
+            src: None,
+            labels: vec![],
+        })
     };
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io_error)?
@@ -414,12 +416,14 @@ fn rule_from_policy(
     file: &RuleFile,
     policy: &Policy,
     schema: &ModelSchema,
-) -> Result<Rule, RuleError> {
+) -> Result<Rule, Box<RuleError>> {
     let ann = |k: &str| policy.annotation(k).map(str::to_string);
     let Some(id) = ann("id") else {
-        return Err(file.error("a rule needs an `@id` annotation", None));
+        return Err(Box::new(
+            file.error("a rule needs an `@id` annotation", None),
+        ));
     };
-    let err = |msg: String| file.error(format!("rule `{id}`: {msg}"), file.id_span(&id));
+    let err = |msg: String| Box::new(file.error(format!("rule `{id}`: {msg}"), file.id_span(&id)));
     if policy.effect() != Effect::Forbid {
         return Err(err(
             "rules are `forbid` policies: each satisfied forbid is a finding".into(),

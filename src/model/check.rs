@@ -256,7 +256,7 @@ fn fill_defaults(
         } else {
             format!("{prefix}.{name}")
         };
-        if unknown.iter().any(|u| *u == path) {
+        if unknown.contains(&path) {
             continue;
         }
         match obj.get_mut(name) {

@@ -26,30 +26,38 @@ impl Index {
         let mut by_alias = HashMap::new();
         for r in &model.resources {
             let scope = scope_of(r);
-            let mut add = |alias: String| {
+            let mut scoped = |alias: &str| {
                 by_alias
                     .entry((r.type_name.clone(), format!("{scope}|{alias}")))
                     .or_insert_with(|| r.id.clone());
-                by_alias
-                    .entry((r.type_name.clone(), alias))
-                    .or_insert_with(|| r.id.clone());
             };
-            add(r.id.clone());
+            scoped(&r.id);
             if let Some(name) = &r.name {
-                add(name.clone());
+                scoped(name);
             }
             if let Some(tail) = arn_resource_tail(&r.id) {
-                add(tail.to_string());
+                scoped(tail);
             }
+            let mut aliases: Vec<String> = Vec::new();
             if r.type_name == KMS_KEY {
-                if let Some(Value::Array(aliases)) = r.attributes.get("aliases") {
-                    for a in aliases.iter().filter_map(Value::as_str) {
-                        add(a.to_string());
+                if let Some(Value::Array(list)) = r.attributes.get("aliases") {
+                    for a in list.iter().filter_map(Value::as_str) {
+                        scoped(a);
                         if let (Some(acct), Some(region)) = (&r.account, &r.region) {
-                            add(format!("arn:aws:kms:{region}:{acct}:{a}"));
+                            aliases.push(format!("arn:aws:kms:{region}:{acct}:{a}"));
                         }
                     }
                 }
+            }
+            // ARNs are unique across accounts and regions, so they also resolve from
+            // anywhere; names, ids and aliases only within the same account and region.
+            for arn in std::iter::once(&r.id)
+                .chain(&aliases)
+                .filter(|a| a.starts_with("arn:"))
+            {
+                by_alias
+                    .entry((r.type_name.clone(), arn.clone()))
+                    .or_insert_with(|| r.id.clone());
             }
         }
         Index { by_alias }

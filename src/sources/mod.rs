@@ -47,8 +47,8 @@ impl InputError {
     pub fn at(file: &SourceText, offset: usize, message: impl Into<String>) -> InputError {
         let (line, column) = file.lines.line_col(offset);
         // Showing the source costs a copy of the file per error; only do it for small files.
-        let src = (file.text.len() <= 4 << 20)
-            .then(|| NamedSource::new(file.path.to_string(), file.text.clone()));
+        let src =
+            (file.text.len() <= 4 << 20).then(|| NamedSource::new(&file.path, file.text.clone()));
         InputError {
             path: file.path.to_string(),
             position: Some((line, column)),
@@ -98,7 +98,7 @@ pub fn read_inputs(paths: &[PathBuf], schema: &ModelSchema) -> (Collected, Vec<I
     for path in paths {
         let mut files = Vec::new();
         if let Err(e) = expand(path, &mut files) {
-            errors.push(e);
+            errors.push(*e);
             continue;
         }
         for file in files {
@@ -114,15 +114,24 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn expand(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| InputError::whole_file(&display(path), format!("cannot read: {e}")))?;
+fn expand(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<InputError>> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Box::new(InputError::whole_file(
+            &display(path),
+            format!("cannot read: {e}"),
+        ))
+    })?;
     if !meta.is_dir() {
         out.push(path.to_path_buf());
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| InputError::whole_file(&display(path), format!("cannot list: {e}")))?
+        .map_err(|e| {
+            Box::new(InputError::whole_file(
+                &display(path),
+                format!("cannot list: {e}"),
+            ))
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
