@@ -256,3 +256,83 @@ fn aliases_and_names_resolve_only_within_their_account_and_region() {
         "arn:aws:kms:eu-west-1:111122223333:key/eu"
     );
 }
+
+#[test]
+fn selectors_combine_with_or_and_narrowing_selectors_do_not_count() {
+    let trail = |id: &str, selectors: &str| {
+        format!(
+            r#"{{"type": "AWS::CloudTrail::Trail", "id": "{id}", "account": "111122223333", "region": "us-east-1",
+               "attributes": {{"isMultiRegionTrail": true}}, "documents": {{"advancedEventSelectors": {selectors}}}}}"#
+        )
+    };
+    let all_mgmt = r#"{"Name": "all", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}"#;
+    let no_bedrock = r#"{"Name": "nb", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "eventSource", "NotEquals": ["bedrock.amazonaws.com"]}]}"#;
+    let only_iam = r#"{"Name": "iam", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "eventSource", "Equals": ["iam.amazonaws.com"]}]}"#;
+    let not_starts = r#"{"Name": "ns", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "eventSource", "NotStartsWith": ["bedrock"]}]}"#;
+    let kb_one_alias = r#"{"Name": "kb", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::Bedrock::KnowledgeBase"]}, {"Field": "eventName", "Equals": ["Retrieve"]}]}"#;
+    let kb_all = r#"{"Name": "kb", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::Bedrock::KnowledgeBase"]}]}"#;
+    let m = model_of(&format!(
+        r#"{{"format": "ailint-inventory/v1", "resources": [{}, {}, {}, {}, {}]}}"#,
+        trail("redundant", &format!("[{all_mgmt}, {no_bedrock}]")),
+        trail("only-iam", &format!("[{only_iam}]")),
+        trail("not-starts", &format!("[{not_starts}]")),
+        trail("narrow-data", &format!("[{all_mgmt}, {kb_one_alias}]")),
+        trail("full-data", &format!("[{no_bedrock}, {kb_all}]")),
+    ));
+    let t = |id: &str| m.get("AWS::CloudTrail::Trail", id).unwrap();
+    let excluded = |id: &str| t(id).attributes["excludedManagementEventSources"].clone();
+    // OR: the first selector records bedrock, so nothing is excluded.
+    assert_eq!(excluded("redundant"), serde_json::json!([]));
+    assert_eq!(
+        t("only-iam").attributes["recordsManagementReadWrite"],
+        false
+    );
+    assert_eq!(
+        excluded("not-starts"),
+        serde_json::json!(["bedrock.amazonaws.com"])
+    );
+    assert_eq!(
+        t("narrow-data").attributes["dataEventResourceTypes"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        t("full-data").attributes["dataEventResourceTypes"],
+        serde_json::json!(["AWS::Bedrock::KnowledgeBase"])
+    );
+    assert_eq!(
+        excluded("full-data"),
+        serde_json::json!(["bedrock.amazonaws.com"])
+    );
+    // Only `redundant` and `narrow-data` count as management trails.
+    assert_eq!(
+        m.get("AWS::Account", "111122223333").unwrap().attributes["managementTrailCount"],
+        2
+    );
+}
+
+#[test]
+fn guardrail_filters_count_only_when_enabled_and_blocking() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::Bedrock::Guardrail", "id": "g", "account": "111122223333", "region": "us-east-1", "attributes": {
+          "contentFilters": [{"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH", "outputAction": "NONE"}],
+          "piiEntities": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "PHONE", "action": "BLOCK", "outputEnabled": false}],
+          "managedWordLists": [{"type": "PROFANITY"}],
+          "contextualGroundingFilters": [{"type": "GROUNDING", "threshold": 0.8, "enabled": false}, {"type": "RELEVANCE", "threshold": 0.75}]}}]}"#,
+    );
+    let g = m.get("AWS::Bedrock::Guardrail", "g").unwrap();
+    assert_eq!(
+        g.attributes["hateFilter"],
+        serde_json::json!({"inputLevel": 3, "outputLevel": 0})
+    );
+    assert_eq!(
+        g.attributes["piiTypesGuarded"],
+        serde_json::json!(["EMAIL"])
+    );
+    assert_eq!(
+        g.attributes["enforcedWordLists"],
+        serde_json::json!(["PROFANITY"])
+    );
+    assert!(!g.attributes.contains_key("groundingThreshold"));
+    assert_eq!(g.attributes["relevanceThreshold"], 0.75);
+}

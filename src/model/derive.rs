@@ -230,34 +230,48 @@ fn strength_level(s: &str) -> i64 {
     }
 }
 
+/// Whether a guardrail element blocks in `direction` (`input`/`output`): enabled (the
+/// default) and with a blocking action (`BLOCK` by default, or `ANONYMIZE` for PII).
+fn blocks(e: &Value, direction: &str, default_action: &str) -> bool {
+    let enabled = e
+        .get(format!("{direction}Enabled"))
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let action = e
+        .get(format!("{direction}Action"))
+        .and_then(Value::as_str)
+        .unwrap_or(default_action);
+    enabled && matches!(action, "BLOCK" | "ANONYMIZE")
+}
+
+fn items<'a>(r: &'a Resource, attr: &str) -> impl Iterator<Item = &'a Value> {
+    r.attributes
+        .get(attr)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+fn type_of(e: &Value) -> Option<&str> {
+    e.get("type").and_then(Value::as_str)
+}
+
 fn guardrails(model: &mut Model) {
     for r in model
         .resources
         .iter_mut()
         .filter(|r| r.type_name == "AWS::Bedrock::Guardrail")
     {
+        // A PII entity's per-direction action defaults to its `action`.
         let pii = match unknown_reason(r, "piiEntities") {
             Some(reason) => Err(reason),
             None => {
-                let guarded: BTreeSet<&str> = r
-                    .attributes
-                    .get("piiEntities")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
+                let guarded: BTreeSet<&str> = items(r, "piiEntities")
                     .filter(|e| {
-                        let blocks = |k: &str| {
-                            e.get(k)
-                                .and_then(Value::as_str)
-                                .is_some_and(|a| matches!(a, "BLOCK" | "ANONYMIZE"))
-                        };
-                        let on = |k: &str| e.get(k).and_then(Value::as_bool) == Some(true);
-                        blocks("inputAction")
-                            && blocks("outputAction")
-                            && on("inputEnabled")
-                            && on("outputEnabled")
+                        let action = e.get("action").and_then(Value::as_str).unwrap_or("NONE");
+                        blocks(e, "input", action) && blocks(e, "output", action)
                     })
-                    .filter_map(|e| e.get("type").and_then(Value::as_str))
+                    .filter_map(type_of)
                     .collect();
                 Ok(json!(guarded))
             }
@@ -267,19 +281,59 @@ fn guardrails(model: &mut Model) {
         match unknown_reason(r, "contentFilters") {
             Some(reason) => set(r, "hateFilter", Err(reason)),
             None => {
-                let hate = r
-                    .attributes
-                    .get("contentFilters")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .find(|f| f.get("type").and_then(Value::as_str) == Some("HATE"))
+                let hate = items(r, "contentFilters")
+                    .find(|f| type_of(f) == Some("HATE"))
                     .map(|f| {
-                        let level = |k: &str| strength_level(f.get(k).and_then(Value::as_str).unwrap_or(""));
-                        json!({"inputLevel": level("inputStrength"), "outputLevel": level("outputStrength")})
+                        let level = |direction: &str| {
+                            if !blocks(f, direction, "BLOCK") {
+                                return 0;
+                            }
+                            let strength = f
+                                .get(format!("{direction}Strength"))
+                                .and_then(Value::as_str);
+                            strength_level(strength.unwrap_or(""))
+                        };
+                        json!({"inputLevel": level("input"), "outputLevel": level("output")})
                     });
                 if let Some(h) = hate {
                     r.attributes.insert("hateFilter".into(), h);
+                }
+            }
+        }
+
+        let lists = match unknown_reason(r, "managedWordLists") {
+            Some(reason) => Err(reason),
+            None => {
+                let enforced: BTreeSet<&str> = items(r, "managedWordLists")
+                    .filter(|l| blocks(l, "input", "BLOCK") && blocks(l, "output", "BLOCK"))
+                    .filter_map(type_of)
+                    .collect();
+                Ok(json!(enforced))
+            }
+        };
+        set(r, "enforcedWordLists", lists);
+
+        match unknown_reason(r, "contextualGroundingFilters") {
+            Some(reason) => {
+                set(r, "groundingThreshold", Err(reason.clone()));
+                set(r, "relevanceThreshold", Err(reason));
+            }
+            None => {
+                for (kind, attr) in [
+                    ("GROUNDING", "groundingThreshold"),
+                    ("RELEVANCE", "relevanceThreshold"),
+                ] {
+                    let threshold = items(r, "contextualGroundingFilters")
+                        .filter(|f| type_of(f) == Some(kind))
+                        .filter(|f| {
+                            f.get("enabled").and_then(Value::as_bool).unwrap_or(true)
+                                && f.get("action").and_then(Value::as_str).unwrap_or("BLOCK")
+                                    == "BLOCK"
+                        })
+                        .find_map(|f| f.get("threshold").cloned());
+                    if let Some(t) = threshold {
+                        r.attributes.insert(attr.into(), t);
+                    }
                 }
             }
         }
@@ -293,21 +347,66 @@ fn guardrails(model: &mut Model) {
 struct TrailFacts {
     reads: bool,
     writes: bool,
+    /// Event sources whose management events are not recorded in both directions.
     excluded: BTreeSet<String>,
+    /// Resource types recorded as data events without narrowing (all resources, names
+    /// and directions).
     data_types: BTreeSet<String>,
 }
 
-fn field_values<'a>(selector: &'a Value, field: &str, op: &str) -> Option<Vec<&'a str>> {
+/// One selector that records management events from every source it does not exclude.
+#[derive(Default)]
+struct ManagementSelector {
+    reads: bool,
+    writes: bool,
+    not_equals: Vec<String>,
+    not_starts_with: Vec<String>,
+    not_ends_with: Vec<String>,
+}
+
+impl ManagementSelector {
+    fn excludes(&self, source: &str) -> bool {
+        self.not_equals.iter().any(|s| s == source)
+            || self
+                .not_starts_with
+                .iter()
+                .any(|p| source.starts_with(p.as_str()))
+            || self
+                .not_ends_with
+                .iter()
+                .any(|p| source.ends_with(p.as_str()))
+    }
+}
+
+fn field<'a>(selector: &'a Value, name: &str) -> Option<&'a Value> {
     selector
         .get("FieldSelectors")?
         .as_array()?
         .iter()
-        .find(|f| f.get("Field").and_then(Value::as_str) == Some(field))
+        .find(|f| f.get("Field").and_then(Value::as_str) == Some(name))
+}
+
+fn field_values<'a>(selector: &'a Value, name: &str, op: &str) -> Vec<&'a str> {
+    field(selector, name)
         .and_then(|f| f.get(op))
         .and_then(Value::as_array)
         .map(|vals| vals.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
+fn field_names(selector: &Value) -> Vec<&str> {
+    selector
+        .get("FieldSelectors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("Field").and_then(Value::as_str))
+        .collect()
+}
+
+/// What a trail records. Selectors are combined with OR: an event is recorded when any
+/// selector records it. A selector that narrows to some sources, names or resources
+/// records only part of what a rule asks for, so it does not count as coverage.
 fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
     for doc in [
         "documents.eventSelectors",
@@ -322,61 +421,103 @@ fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
         .documents
         .get("advancedEventSelectors")
         .and_then(Value::as_array);
+    let mut management: Vec<ManagementSelector> = Vec::new();
     let mut facts = TrailFacts::default();
-    match (basic, advanced) {
-        (None, None) => {
-            // A trail without selectors logs all management events, read and write.
-            facts.reads = true;
-            facts.writes = true;
-        }
-        (basic, advanced) => {
-            for s in basic.into_iter().flatten() {
-                let include = s
-                    .get("IncludeManagementEvents")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(true);
-                let rw = s
-                    .get("ReadWriteType")
-                    .and_then(Value::as_str)
-                    .unwrap_or("All");
-                if include {
-                    facts.reads |= matches!(rw, "All" | "ReadOnly");
-                    facts.writes |= matches!(rw, "All" | "WriteOnly");
-                    facts
-                        .excluded
-                        .extend(string_set(s.get("ExcludeManagementEventSources")));
-                }
-                for d in s
-                    .get("DataResources")
-                    .and_then(Value::as_array)
+    if basic.is_none() && advanced.is_none() {
+        // A trail without selectors logs all management events, read and write.
+        management.push(ManagementSelector {
+            reads: true,
+            writes: true,
+            ..Default::default()
+        });
+    }
+    for s in basic.into_iter().flatten() {
+        let rw = s
+            .get("ReadWriteType")
+            .and_then(Value::as_str)
+            .unwrap_or("All");
+        let reads = matches!(rw, "All" | "ReadOnly");
+        let writes = matches!(rw, "All" | "WriteOnly");
+        if s.get("IncludeManagementEvents")
+            .and_then(Value::as_bool)
+            .unwrap_or(true)
+        {
+            management.push(ManagementSelector {
+                reads,
+                writes,
+                not_equals: string_set(s.get("ExcludeManagementEventSources"))
                     .into_iter()
-                    .flatten()
-                {
-                    if let Some(t) = d.get("Type").and_then(Value::as_str) {
-                        facts.data_types.insert(t.to_string());
-                    }
+                    .collect(),
+                ..Default::default()
+            });
+        }
+        if reads && writes {
+            for d in s
+                .get("DataResources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(t) = d.get("Type").and_then(Value::as_str) {
+                    facts.data_types.insert(t.to_string());
                 }
             }
-            for s in advanced.into_iter().flatten() {
-                let category = field_values(s, "eventCategory", "Equals").unwrap_or_default();
-                if category.contains(&"Management") {
-                    match field_values(s, "readOnly", "Equals").as_deref() {
-                        Some(["true"]) => facts.reads = true,
-                        Some(["false"]) => facts.writes = true,
-                        _ => {
-                            facts.reads = true;
-                            facts.writes = true;
-                        }
-                    }
-                    for src in field_values(s, "eventSource", "NotEquals").unwrap_or_default() {
-                        facts.excluded.insert(src.to_string());
-                    }
-                } else if category.contains(&"Data") {
-                    for t in field_values(s, "resources.type", "Equals").unwrap_or_default() {
-                        facts.data_types.insert(t.to_string());
-                    }
-                }
+        }
+    }
+    for s in advanced.into_iter().flatten() {
+        let category = field_values(s, "eventCategory", "Equals");
+        let names = field_names(s);
+        if category.contains(&"Management") {
+            let narrowed = names
+                .iter()
+                .any(|n| !matches!(*n, "eventCategory" | "readOnly" | "eventSource"))
+                || ["Equals", "StartsWith", "EndsWith"]
+                    .iter()
+                    .any(|op| !field_values(s, "eventSource", op).is_empty());
+            if narrowed {
+                continue;
             }
+            let read_only = field_values(s, "readOnly", "Equals");
+            let owned = |op: &str| {
+                field_values(s, "eventSource", op)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            };
+            management.push(ManagementSelector {
+                reads: read_only.is_empty() || read_only.contains(&"true"),
+                writes: read_only.is_empty() || read_only.contains(&"false"),
+                not_equals: owned("NotEquals"),
+                not_starts_with: owned("NotStartsWith"),
+                not_ends_with: owned("NotEndsWith"),
+            });
+        } else if category.contains(&"Data")
+            && names
+                .iter()
+                .all(|n| matches!(*n, "eventCategory" | "resources.type"))
+        {
+            for t in field_values(s, "resources.type", "Equals") {
+                facts.data_types.insert(t.to_string());
+            }
+        }
+    }
+    facts.reads = management.iter().any(|m| m.reads);
+    facts.writes = management.iter().any(|m| m.writes);
+    let candidates: BTreeSet<&str> = AI_EVENT_SOURCES
+        .iter()
+        .copied()
+        .chain(
+            management
+                .iter()
+                .flat_map(|m| m.not_equals.iter().map(String::as_str)),
+        )
+        .collect();
+    for source in candidates {
+        let recorded = |dir: fn(&ManagementSelector) -> bool| {
+            management.iter().any(|m| dir(m) && !m.excludes(source))
+        };
+        if (facts.reads || facts.writes) && !(recorded(|m| m.reads) && recorded(|m| m.writes)) {
+            facts.excluded.insert(source.to_string());
         }
     }
     Ok(facts)
