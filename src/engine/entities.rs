@@ -33,6 +33,48 @@ impl TypeNames {
     }
 }
 
+/// Marks an unknown value inside the attribute JSON handed to [`expression`].
+const UNKNOWN_MARK: &str = "__ailint_unknown";
+
+/// The name of the Cedar unknown standing for `path` of a resource; residual policies
+/// carry it, so a "not assessed" verdict can say which facts it depends on.
+pub fn unknown_name(type_name: &str, id: &str, path: &str) -> String {
+    format!("{type_name}|{id}|{path}")
+}
+
+/// The attributes with every unknown attribute path set to an unknown marker, so partial
+/// evaluation can decide what does not depend on them.
+fn with_unknowns(r: &Resource) -> Option<serde_json::Map<String, Value>> {
+    let paths: Vec<&str> = r
+        .unknown
+        .iter()
+        .map(|u| u.path.as_str())
+        .filter(|p| !p.starts_with("documents."))
+        .collect();
+    if paths.is_empty() {
+        return None;
+    }
+    let mut attrs = r.attributes.clone();
+    for path in paths {
+        let marker = serde_json::json!({ UNKNOWN_MARK: unknown_name(&r.type_name, &r.id, path) });
+        // An unknown field of an absent record makes the record unknown as a whole.
+        let mut parts = path.split('.').peekable();
+        let mut obj = &mut attrs;
+        while let Some(part) = parts.next() {
+            let descend = parts.peek().is_some() && matches!(obj.get(part), Some(Value::Object(_)));
+            if !descend {
+                obj.insert(part.to_string(), marker);
+                break;
+            }
+            match obj.get_mut(part) {
+                Some(Value::Object(inner)) => obj = inner,
+                _ => break,
+            }
+        }
+    }
+    Some(attrs)
+}
+
 /// Builds the entity of one resource. The model has already checked every value against
 /// the schema, so a failure here is a bug; it is still reported, not a panic.
 pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Result<Entity, String> {
@@ -40,6 +82,8 @@ pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Resu
         .entity_type(&r.type_name)
         .ok_or_else(|| format!("unknown entity type `{}`", r.type_name))?;
     let uid = names.uid(&r.type_name, &r.id)?;
+    let marked = with_unknowns(r);
+    let attributes = marked.as_ref().unwrap_or(&r.attributes);
     let mut attrs = HashMap::with_capacity(spec.attrs.len());
     for (name, attr) in &spec.attrs {
         let envelope = match name.as_str() {
@@ -48,7 +92,7 @@ pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Resu
             "account" if r.type_name != "AWS::Region" => r.account.clone().map(Value::String),
             _ => None,
         };
-        let Some(value) = envelope.as_ref().or_else(|| r.attributes.get(name)) else {
+        let Some(value) = envelope.as_ref().or_else(|| attributes.get(name)) else {
             continue;
         };
         let expr = expression(value, &attr.ty, names).ok_or_else(|| {
@@ -72,6 +116,9 @@ pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Resu
 }
 
 fn expression(v: &Value, ty: &AttrType, names: &mut TypeNames) -> Option<RestrictedExpression> {
+    if let Some(name) = v.get(UNKNOWN_MARK).and_then(Value::as_str) {
+        return Some(RestrictedExpression::new_unknown(name));
+    }
     Some(match (ty, v) {
         (AttrType::Bool, Value::Bool(b)) => RestrictedExpression::new_bool(*b),
         (AttrType::Long, Value::Number(n)) => RestrictedExpression::new_long(n.as_i64()?),
@@ -92,6 +139,7 @@ fn expression(v: &Value, ty: &AttrType, names: &mut TypeNames) -> Option<Restric
                 let f = fields.get(k)?;
                 out.push((k.clone(), expression(fv, &f.ty, names)?));
             }
+
             RestrictedExpression::new_record(out).ok()?
         }
         _ => return None,

@@ -179,6 +179,7 @@ pub fn evaluate(
         .map(|r| names.uid(&r.type_name, &r.id).ok())
         .collect();
 
+    let partial = needs_partial_evaluation(model);
     let authorizer = Authorizer::new();
     let verdicts: Vec<(usize, usize, Verdict)> = model
         .resources
@@ -198,35 +199,31 @@ pub fn evaluate(
                 context.clone(),
                 None,
             );
-            let response =
-                request.map(|req| authorizer.is_authorized(&req, &type_rules.set, &entities));
-            let (fired, failed): (Vec<String>, HashMap<String, String>) = match &response {
-                Ok(resp) => (
-                    resp.diagnostics().reason().map(|p| p.to_string()).collect(),
-                    resp.diagnostics()
-                        .errors()
-                        .map(|e| {
-                            let AuthorizationError::PolicyEvaluationError(pe) = e;
-                            (pe.policy_id().to_string(), pe.inner().to_string())
-                        })
-                        .collect(),
+            let outcome = match request {
+                Ok(req) if partial[ri] => partial_outcome(
+                    authorizer.is_authorized_partial(&req, &type_rules.set, &entities),
+                    model,
+                    r,
                 ),
-                Err(e) => (
-                    vec![],
-                    type_rules
+                Ok(req) => {
+                    concrete_outcome(&authorizer.is_authorized(&req, &type_rules.set, &entities))
+                }
+                Err(e) => Outcome {
+                    errored: type_rules
                         .rules
                         .iter()
                         .map(|&i| (rules.rules[i].meta.id.clone(), e.to_string()))
                         .collect(),
-                ),
+                    ..Outcome::default()
+                },
             };
             for &rule_index in &type_rules.rules {
-                let meta = &rules.rules[rule_index].meta;
-                let verdict = if let Some(reason) = unknown_evidence(model, r, &meta.evidence) {
-                    Verdict::NotAssessed(reason)
-                } else if let Some(e) = failed.get(&meta.id) {
+                let id = &rules.rules[rule_index].meta.id;
+                let verdict = if let Some(reason) = outcome.residual.get(id) {
+                    Verdict::NotAssessed(reason.clone())
+                } else if let Some(e) = outcome.errored.get(id) {
                     Verdict::NotAssessed(format!("evaluation error: {e}"))
-                } else if fired.contains(&meta.id) {
+                } else if outcome.satisfied.contains(id) {
                     Verdict::Fail
                 } else {
                     Verdict::Pass
@@ -366,13 +363,134 @@ fn evidence_value(model: &Model, r: &Resource, path: &str) -> Result<Option<Valu
     Ok(value)
 }
 
-fn unknown_evidence(model: &Model, r: &Resource, evidence: &[String]) -> Option<String> {
-    if r.unknown.is_empty() && evidence.iter().all(|p| !p.contains('.')) {
-        return None;
+/// What Cedar said of one request, by rule id.
+#[derive(Default)]
+struct Outcome {
+    satisfied: Vec<String>,
+    errored: HashMap<String, String>,
+    /// Rules whose result depends on unknown facts, with the facts.
+    residual: HashMap<String, String>,
+}
+
+fn concrete_outcome(resp: &cedar_policy::Response) -> Outcome {
+    Outcome {
+        satisfied: resp.diagnostics().reason().map(|p| p.to_string()).collect(),
+        errored: resp
+            .diagnostics()
+            .errors()
+            .map(|e| {
+                let AuthorizationError::PolicyEvaluationError(pe) = e;
+                (pe.policy_id().to_string(), pe.inner().to_string())
+            })
+            .collect(),
+        residual: HashMap::new(),
     }
-    evidence
+}
+
+/// Three-valued verdicts: a rule that is decided whatever the unknown facts are is a pass
+/// or a fail; one whose residual still mentions an unknown is "not assessed", with the
+/// unknown facts it depends on.
+fn partial_outcome(
+    resp: cedar_policy::PartialResponse,
+    model: &Model,
+    subject: &Resource,
+) -> Outcome {
+    let residual = resp
+        .nontrivial_residuals()
+        .map(|p| {
+            (
+                p.id().to_string(),
+                unknown_reasons(&p.to_string(), model, subject),
+            )
+        })
+        .collect();
+    let satisfied = resp
+        .definitely_satisfied()
+        .map(|p| p.id().to_string())
+        .collect();
+    let errored_ids: Vec<String> = resp.definitely_errored().map(|p| p.to_string()).collect();
+    let messages = concrete_outcome(&resp.concretize()).errored;
+    let errored = errored_ids
+        .into_iter()
+        .map(|id| {
+            let msg = messages
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "unknown error".into());
+            (id, msg)
+        })
+        .collect();
+    Outcome {
+        satisfied,
+        errored,
+        residual,
+    }
+}
+
+/// The unknown facts a residual policy mentions, with their reasons.
+fn unknown_reasons(residual: &str, model: &Model, subject: &Resource) -> String {
+    let mut reasons = Vec::new();
+    let mut rest = residual;
+    while let Some(i) = rest.find("unknown(\"") {
+        rest = &rest[i + 9..];
+        let Some(end) = rest.find('"') else { break };
+        let name = &rest[..end];
+        rest = &rest[end..];
+        let mut parts = name.splitn(3, '|');
+        let (Some(t), Some(id), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let owner = model.get(t, id);
+        let reason = match owner.and_then(|r| r.unknown_for(path).map(|u| (r, u))) {
+            Some((r, u)) if r.type_name == subject.type_name && r.id == subject.id => {
+                format!("`{}` is unknown: {}", u.path, u.reason)
+            }
+            Some((r, u)) => format!(
+                "`{}` of `{}` is unknown: {}",
+                u.path,
+                r.display_name(),
+                u.reason
+            ),
+            None => format!("`{path}` is unknown"),
+        };
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    if reasons.is_empty() {
+        "the verdict depends on unknown facts".into()
+    } else {
+        reasons.join("; ")
+    }
+}
+
+/// Resources whose evaluation can meet an unknown value: their own unknown attributes, or
+/// a reference to a resource with one. The rest are evaluated concretely (faster); an
+/// unknown met there anyway is an evaluation error, which is also "not assessed".
+fn needs_partial_evaluation(model: &Model) -> Vec<bool> {
+    let has_unknown = |r: &Resource| r.unknown.iter().any(|u| !u.path.starts_with("documents."));
+    let uncertain: std::collections::HashSet<&str> = model
+        .resources
         .iter()
-        .find_map(|p| evidence_value(model, r, p).err())
+        .filter(|r| has_unknown(r))
+        .map(|r| r.id.as_str())
+        .collect();
+    fn mentions(v: &Value, ids: &std::collections::HashSet<&str>) -> bool {
+        match v {
+            Value::String(s) => ids.contains(s.as_str()),
+            Value::Array(items) => items.iter().any(|i| mentions(i, ids)),
+            Value::Object(obj) => obj.values().any(|i| mentions(i, ids)),
+            _ => false,
+        }
+    }
+    model
+        .resources
+        .iter()
+        .map(|r| {
+            has_unknown(r)
+                || (!uncertain.is_empty() && r.attributes.values().any(|v| mentions(v, &uncertain)))
+        })
+        .collect()
 }
 
 fn fingerprint(rule: &str, r: &ResourceRef) -> String {
