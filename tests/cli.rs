@@ -312,6 +312,13 @@ fn output_file_is_written() {
 }
 
 #[test]
+fn rules_lists_every_rule_by_area() {
+    let o = ailint(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    settings().bind(|| insta::assert_snapshot!("cli-rules-text", stdout(&o)));
+}
+
+#[test]
 fn rules_and_explain() {
     let o = ailint(&["rules", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));

@@ -18,11 +18,14 @@ pub fn markdown(rule: &RuleMeta) -> String {
         None => rule.control.clone(),
     };
     let _ = writeln!(out, "| Control | {control} |");
-    let _ = writeln!(
-        out,
-        "| Resource | `{}` |",
-        rule.resource_type.as_deref().unwrap_or("any")
-    );
+    match &rule.resource_type {
+        Some(t) => {
+            let _ = writeln!(out, "| Resource | `{t}` |");
+        }
+        None => {
+            let _ = writeln!(out, "| Resource | any type the rule's condition names |");
+        }
+    }
     let evidence: Vec<String> = rule.evidence.iter().map(|e| format!("`{e}`")).collect();
     let _ = writeln!(out, "| Evidence | {} |", evidence.join(", "));
     let _ = writeln!(out, "\n## Why it matters\n\n{}\n", rule.rationale);
