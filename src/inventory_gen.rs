@@ -1743,4 +1743,41 @@ mod tests {
             }
         }
     }
+
+    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 150 --seed 10`.
+    const DEMO: (&str, usize, u64) = (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inventory.json"),
+        150,
+        10,
+    );
+
+    #[test]
+    fn the_demo_inventory_is_the_generators_output() {
+        let (path, n, seed) = DEMO;
+        let committed = std::fs::read_to_string(path).unwrap();
+        let mut fresh = serde_json::to_string_pretty(&generate(n, seed)).unwrap();
+        fresh.push('\n');
+        assert!(
+            committed == fresh,
+            "the demo is stale: run `cargo run --bin ailint-gen -- --resources {n} --seed {seed} -o fixtures/demo/inventory.json`"
+        );
+    }
+
+    #[test]
+    fn every_rule_passes_and_fails_somewhere_in_the_demo() {
+        let schema = ModelSchema::builtin();
+        let rules = crate::engine::RuleSet::load(&[], schema).unwrap();
+        let report = crate::audit_paths(
+            &[std::path::PathBuf::from(DEMO.0)],
+            &crate::config::Config::default(),
+            &rules,
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        for (rule, counts) in &report.per_rule {
+            assert!(
+                counts.pass > 0 && counts.fail > 0 && counts.not_assessed == 0,
+                "{rule}: {counts:?}"
+            );
+        }
+    }
 }
