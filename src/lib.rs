@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod inventory_gen;
 pub mod model;
 pub mod report;
 pub mod sources;

@@ -1,0 +1,1783 @@
+//! Realistic `ailint-inventory/v1` inventories, for the demo and the benchmarks.
+//!
+//! [`generate`] builds an organisation running AI/ML workloads. Each account has, in each of
+//! its regions, a platform (a shared customer-managed key, VPCs with their endpoints, the
+//! Lake Formation settings, a data-event trail) and projects that use it: SageMaker
+//! notebooks, Studio domains, models and endpoint configurations with data capture; Bedrock
+//! guardrails, agents and knowledge bases with an OpenSearch vector store; Lake Formation
+//! grants; IAM statements. Each account has one multi-region management trail. A few
+//! resources sit in other regions (someone's proof of concept).
+//!
+//! Every setting a rule judges is right two times in three: each such fact draws from its
+//! own shuffled bag of two good outcomes and one bad, so even a small inventory has both
+//! passing and failing resources for every rule. References use the forms AWS prints (key ARN, key id,
+//! alias, alias ARN, `alias/aws/...`; VPC id; guardrail ARN or id) and always resolve:
+//! a referenced resource is emitted before the resources that reference it, so cutting
+//! the output at the requested size never leaves a dangling reference.
+//!
+//! The output depends only on the size and the seed (a SplitMix64 generator, no external
+//! crate), and its cost is linear in the size.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::sources::inventory::FORMAT;
+
+/// Regions where most of the organisation runs.
+const HOME_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+/// An allowed region a few larger accounts also use.
+const SECOND_US_REGION: &str = "us-west-2";
+/// Regions of stray resources; only us-west-2 is in the default allowed set.
+const STRAY_REGIONS: [&str; 6] = [
+    "eu-central-1",
+    "ap-southeast-1",
+    "us-west-2",
+    "ap-northeast-1",
+    "ca-central-1",
+    "sa-east-1",
+];
+/// One stray resource per this many projects.
+const STRAY_EVERY: usize = 16;
+/// Resources per account, roughly: 100k resources make 50 accounts.
+const RESOURCES_PER_ACCOUNT: usize = 2000;
+
+const ACCOUNT_NAMES: [&str; 16] = [
+    "ml-platform-prod",
+    "data-science-dev",
+    "genai-apps-prod",
+    "claims-analytics-prod",
+    "fraud-ml-prod",
+    "genai-sandbox",
+    "risk-models-staging",
+    "customer-insights-prod",
+    "ml-platform-staging",
+    "research-dev",
+    "contact-center-ai",
+    "underwriting-ml-prod",
+    "data-lake-prod",
+    "marketing-analytics",
+    "document-ai-prod",
+    "security-tooling",
+];
+
+const SAGEMAKER_PROJECTS: [&str; 14] = [
+    "fraud-scoring",
+    "churn-prediction",
+    "credit-risk",
+    "demand-forecast",
+    "anomaly-detection",
+    "product-recs",
+    "price-optimization",
+    "document-ocr",
+    "claims-severity",
+    "med-coding",
+    "image-triage",
+    "lead-scoring",
+    "aml-transactions",
+    "call-sentiment",
+];
+
+/// Bedrock projects and the corpus their knowledge base indexes.
+const BEDROCK_PROJECTS: [(&str, &str); 12] = [
+    ("claims-assistant", "claims"),
+    ("support-copilot", "support-articles"),
+    ("policy-qa", "policies"),
+    ("contract-review", "contracts"),
+    ("kyc-screening", "kyc-procedures"),
+    ("call-summarizer", "call-transcripts"),
+    ("underwriting-assist", "underwriting-guides"),
+    ("hr-helpdesk", "hr-handbook"),
+    ("research-digest", "research-papers"),
+    ("it-service-desk", "it-runbooks"),
+    ("sales-email-drafter", "product-sheets"),
+    ("compliance-checker", "regulations"),
+];
+
+/// Lake Formation databases and their tables.
+const DATABASES: [(&str, [&str; 3]); 7] = [
+    ("claims", ["claims", "payments", "adjusters"]),
+    ("customers", ["profiles", "contacts", "segments"]),
+    ("transactions", ["card_txn", "wire_txn", "chargebacks"]),
+    ("telemetry", ["app_events", "sessions", "devices"]),
+    ("underwriting", ["applications", "decisions", "risk_scores"]),
+    ("marketing", ["campaigns", "responses", "attribution"]),
+    (
+        "ml_features",
+        ["fraud_features", "churn_features", "credit_features"],
+    ),
+];
+
+const USERS: [&str; 12] = [
+    "asmith", "bkumar", "cnguyen", "dmueller", "egarcia", "fokafor", "gsato", "hlee", "ipetrova",
+    "jbrown", "kdubois", "lrossi",
+];
+const TEAMS: [&str; 8] = [
+    "ml-platform",
+    "data-science",
+    "genai",
+    "risk-analytics",
+    "claims-ai",
+    "customer-insights",
+    "fraud-ops",
+    "research",
+];
+const FOUNDATION_MODELS: [&str; 6] = [
+    "anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "anthropic.claude-3-haiku-20240307-v1:0",
+    "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+    "amazon.nova-pro-v1:0",
+    "meta.llama3-1-70b-instruct-v1:0",
+    "mistral.mistral-large-2402-v1:0",
+];
+const EMBEDDING_MODELS: [&str; 3] = [
+    "amazon.titan-embed-text-v2:0",
+    "amazon.titan-embed-text-v1",
+    "cohere.embed-english-v3",
+];
+const ANALYST_ROLES: [&str; 6] = [
+    "DataScientist",
+    "ClaimsAnalyst",
+    "MLTrainingJobRole",
+    "BedrockKBIngestionRole",
+    "AnalyticsReadOnly",
+    "FeatureStoreWriter",
+];
+const REQUIRED_PII: [&str; 4] = [
+    "EMAIL",
+    "PHONE",
+    "US_SOCIAL_SECURITY_NUMBER",
+    "CREDIT_DEBIT_CARD_NUMBER",
+];
+const EXTRA_PII: [&str; 5] = [
+    "NAME",
+    "ADDRESS",
+    "US_BANK_ACCOUNT_NUMBER",
+    "DRIVER_ID",
+    "IP_ADDRESS",
+];
+
+/// Generates an inventory of exactly `resources` resources (fewer only when `resources` is
+/// 0), the same for the same arguments.
+pub fn generate(resources: usize, seed: u64) -> Value {
+    let mut g = Gen::new(resources, seed);
+    let mut project = 0;
+    while g.out.len() < g.target {
+        g.project(project);
+        project += 1;
+    }
+    let accounts: Vec<Value> = g
+        .accounts
+        .iter()
+        .filter(|a| a.emitted)
+        .map(|a| json!({"id": a.id, "name": a.name}))
+        .collect();
+    let mut top = Map::new();
+    top.insert("format".into(), json!(FORMAT));
+    top.insert(
+        "generator".into(),
+        json!(format!("ailint-gen --resources {resources} --seed {seed}")),
+    );
+    top.insert("collectedAt".into(), json!("2025-06-02T08:00:00Z"));
+    top.insert("accounts".into(), Value::Array(accounts));
+    top.insert("resources".into(), Value::Array(g.out));
+    Value::Object(top)
+}
+
+/// SplitMix64: small, fast and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A number in `lo..=hi`.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64) / ((1u64 << 53) as f64) < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chars(&mut self, n: usize, alphabet: &[u8]) -> String {
+        (0..n)
+            .map(|_| alphabet[self.below(alphabet.len())] as char)
+            .collect()
+    }
+
+    fn hex(&mut self, n: usize) -> String {
+        self.chars(n, b"0123456789abcdef")
+    }
+
+    fn lower_alnum(&mut self, n: usize) -> String {
+        self.chars(n, b"abcdefghijklmnopqrstuvwxyz0123456789")
+    }
+
+    fn upper_alnum(&mut self, n: usize) -> String {
+        self.chars(n, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    }
+
+    fn uuid(&mut self) -> String {
+        format!(
+            "{}-{}-4{}-{}{}-{}",
+            self.hex(8),
+            self.hex(4),
+            self.hex(3),
+            self.pick(&["8", "9", "a", "b"]),
+            self.hex(3),
+            self.hex(12)
+        )
+    }
+}
+
+struct Account {
+    id: String,
+    name: String,
+    emitted: bool,
+}
+
+/// A customer-managed key and the ways it can be referenced.
+#[derive(Clone)]
+struct Key {
+    arn: String,
+    key_id: String,
+    alias: String,
+}
+
+#[derive(Clone)]
+struct Vpc {
+    id: String,
+    subnets: Vec<String>,
+}
+
+/// One account in one region, with its platform resources once emitted.
+struct Scope {
+    account: usize,
+    region: &'static str,
+    ready: bool,
+    key: Option<Key>,
+    /// VPCs AI workloads are placed in.
+    ai_vpcs: Vec<Vpc>,
+    admins: Vec<String>,
+}
+
+/// Where a resource lives.
+#[derive(Clone)]
+struct At {
+    account: String,
+    region: &'static str,
+}
+
+struct Gen {
+    rng: Rng,
+    target: usize,
+    out: Vec<Value>,
+    accounts: Vec<Account>,
+    scopes: Vec<Scope>,
+    /// Scope indexes weighted by how busy their region is.
+    weighted: Vec<usize>,
+    names: HashMap<String, u32>,
+    /// Per judged fact: the outcomes left in its bag, and whether the bag was filled before.
+    bags: HashMap<&'static str, (Vec<bool>, bool)>,
+    strays: usize,
+}
+
+impl Gen {
+    fn new(target: usize, seed: u64) -> Gen {
+        let mut rng = Rng(seed ^ 0x6169_6c69_6e74_2d67);
+        let n_accounts = (target / RESOURCES_PER_ACCOUNT).max(2);
+        let mut accounts = Vec::with_capacity(n_accounts);
+        let mut ids = std::collections::HashSet::new();
+        for i in 0..n_accounts {
+            let id = loop {
+                let id = format!("{:012}", 100_000_000_000 + rng.next() % 900_000_000_000);
+                if ids.insert(id.clone()) {
+                    break id;
+                }
+            };
+            let base = ACCOUNT_NAMES[i % ACCOUNT_NAMES.len()];
+            let name = match i / ACCOUNT_NAMES.len() {
+                0 => base.to_string(),
+                n => format!("{base}-{}", n + 1),
+            };
+            accounts.push(Account {
+                id,
+                name,
+                emitted: false,
+            });
+        }
+        let mut scopes = Vec::new();
+        let mut weighted = Vec::new();
+        for i in 0..n_accounts {
+            let mut regions: Vec<&'static str> = HOME_REGIONS.to_vec();
+            if n_accounts > 2 && i % 4 == 3 {
+                regions.push(SECOND_US_REGION);
+            }
+            for region in regions {
+                let weight = match region {
+                    "us-east-1" => 3,
+                    "eu-west-1" => 2,
+                    _ => 1,
+                };
+                weighted.extend(std::iter::repeat(scopes.len()).take(weight));
+                scopes.push(Scope {
+                    account: i,
+                    region,
+                    ready: false,
+                    key: None,
+                    ai_vpcs: Vec::new(),
+                    admins: Vec::new(),
+                });
+            }
+        }
+        Gen {
+            rng,
+            target,
+            out: Vec::with_capacity(target),
+            accounts,
+            scopes,
+            weighted,
+            names: HashMap::new(),
+            bags: HashMap::new(),
+            strays: 0,
+        }
+    }
+
+    /// A name not used before for this kind of resource: `name`, else `name-2`, `name-3`...
+    fn unique(&mut self, kind: &str, name: String) -> String {
+        let n = self.names.entry(format!("{kind}|{name}")).or_insert(0);
+        *n += 1;
+        match *n {
+            1 => name,
+            k => format!("{name}-{k}"),
+        }
+    }
+
+    /// Whether the next resource gets the judged setting `fact` right: two draws in every
+    /// three, in shuffled order, and the first two draws of a fact always differ.
+    fn ok(&mut self, fact: &'static str) -> bool {
+        let (bag, refilled) = self.bags.entry(fact).or_default();
+        if bag.is_empty() {
+            // Draws pop from the end: a bad outcome at index 1 or 2 is drawn first or second.
+            let bad = if *refilled {
+                self.rng.below(3)
+            } else {
+                1 + self.rng.below(2)
+            };
+            *refilled = true;
+            bag.extend((0..3).map(|i| i != bad));
+        }
+        bag.pop().unwrap_or(true)
+    }
+
+    fn at(&self, scope: usize) -> At {
+        let s = &self.scopes[scope];
+        At {
+            account: self.accounts[s.account].id.clone(),
+            region: s.region,
+        }
+    }
+
+    /// Adds a resource unless the inventory is full.
+    fn emit(&mut self, r: Map<String, Value>) {
+        if self.out.len() < self.target {
+            self.out.push(Value::Object(r));
+        }
+    }
+
+    fn tags(&mut self, project: &str, env: &str, team: &str) -> Value {
+        let mut t = Map::new();
+        t.insert("Project".into(), json!(project));
+        t.insert("Environment".into(), json!(env));
+        t.insert("Owner".into(), json!(format!("{team}@example.com")));
+        if self.rng.chance(0.8) {
+            t.insert(
+                "CostCenter".into(),
+                json!(format!("CC-{}", 1000 + self.rng.below(9000))),
+            );
+        }
+        if self.rng.chance(0.6) {
+            let class = *self
+                .rng
+                .pick(&["confidential", "internal", "restricted", "public"]);
+            t.insert("DataClassification".into(), json!(class));
+        }
+        Value::Object(t)
+    }
+
+    /// A reference to a key as a service would print it (key ARN, key id, alias or alias
+    /// ARN), or, for the bad draws of `fact`, the service's AWS-managed key alias or nothing
+    /// (the service's default key).
+    fn key_ref(
+        &mut self,
+        fact: &'static str,
+        key: &Key,
+        at: &At,
+        managed_alias: &str,
+    ) -> Option<String> {
+        if !self.ok(fact) {
+            return self.rng.chance(0.6).then(|| managed_alias.to_string());
+        }
+        Some(match self.rng.below(100) {
+            0..=49 => key.arn.clone(),
+            50..=69 => key.key_id.clone(),
+            70..=89 => key.alias.clone(),
+            _ => format!("arn:aws:kms:{}:{}:{}", at.region, at.account, key.alias),
+        })
+    }
+
+    fn project(&mut self, index: usize) {
+        let scope = if index < 3 * self.scopes.len() {
+            index % self.scopes.len()
+        } else {
+            self.weighted[self.rng.below(self.weighted.len())]
+        };
+        if !self.scopes[scope].ready {
+            self.platform(scope);
+        }
+        if index % STRAY_EVERY == 3 {
+            self.stray(scope);
+        }
+        // The first rounds give every scope one project of each kind.
+        let kind = if index < 3 * self.scopes.len() {
+            index / self.scopes.len()
+        } else {
+            match self.rng.below(100) {
+                0..=44 => 0,
+                45..=84 => 1,
+                _ => 2,
+            }
+        };
+        match kind {
+            0 => self.sagemaker_project(scope),
+            1 => self.bedrock_project(scope),
+            _ => self.data_lake_project(scope),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Platform: per account and region.
+
+    fn platform(&mut self, scope: usize) {
+        self.scopes[scope].ready = true;
+        let at = self.at(scope);
+        let account = self.scopes[scope].account;
+        let before = self.out.len();
+        let key = self.kms_key(&at, "ml-platform", "ml-platform", "prod", "ml-platform");
+        self.scopes[scope].key = Some(key.clone());
+        // Everything of an account comes after its first platform key.
+        if self.out.len() > before {
+            self.accounts[account].emitted = true;
+        }
+
+        let mut vpcs = vec![("ml-workloads", true)];
+        if self.rng.chance(0.35) {
+            vpcs.push(("genai-apps", true));
+        }
+        if self.rng.chance(0.3) {
+            vpcs.push(("shared-services", false));
+        }
+        for (name, ai) in vpcs {
+            let vpc = self.vpc(&at, name, ai);
+            if ai {
+                self.scopes[scope].ai_vpcs.push(vpc);
+            }
+        }
+
+        let admins = self.data_lake_settings(&at);
+        self.scopes[scope].admins = admins;
+
+        // The account's management trail lives in the first region the account shows up in.
+        let first_in_account = !self.scopes[..scope]
+            .iter()
+            .any(|s| s.account == account && s.ready);
+        if first_in_account {
+            self.logs_bucket(&at, &key);
+            self.management_trail(&at, &key);
+        }
+        // A region's data-event trail records the Bedrock types, the SageMaker type, both or
+        // (when both are missing) sometimes there is no such trail at all.
+        let bedrock = self.ok("region.bedrock-data-events");
+        let sagemaker = self.ok("region.sagemaker-data-events");
+        if bedrock || sagemaker || self.rng.chance(0.5) {
+            self.data_event_trail(&at, &key, bedrock, sagemaker);
+        }
+    }
+
+    fn kms_key(&mut self, at: &At, alias: &str, project: &str, env: &str, team: &str) -> Key {
+        let key_id = self.rng.uuid();
+        let arn = format!("arn:aws:kms:{}:{}:key/{key_id}", at.region, at.account);
+        let alias = format!(
+            "alias/{}",
+            self.unique(&format!("alias|{}", at.account), alias.into())
+        );
+        let state = match self.rng.below(100) {
+            0..=94 => "Enabled",
+            95..=97 => "Disabled",
+            _ => "PendingDeletion",
+        };
+        let mut attrs = Map::new();
+        attrs.insert("keyManager".into(), json!("CUSTOMER"));
+        if state != "Enabled" || self.rng.chance(0.5) {
+            attrs.insert("keyState".into(), json!(state));
+        }
+        let rotation = self.ok("kms.rotation");
+        attrs.insert("rotationEnabled".into(), json!(rotation));
+        attrs.insert("aliases".into(), json!([alias]));
+        let tags = self.tags(project, env, team);
+        let mut r = resource("AWS::KMS::Key", &arn, &alias, at);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+        Key { arn, key_id, alias }
+    }
+
+    fn vpc(&mut self, at: &At, name: &str, ai: bool) -> Vpc {
+        let id = format!("vpc-0{}", self.rng.hex(16));
+        let name = self.unique(&format!("vpc|{}|{}", at.account, at.region), name.into());
+        let arn = format!("arn:aws:ec2:{}:{}:vpc/{id}", at.region, at.account);
+        let mut r = resource("AWS::EC2::VPC", &arn, &name, at);
+        let mut tags = self.tags(&name, "prod", "ml-platform");
+        if let Value::Object(t) = &mut tags {
+            t.insert("Name".into(), json!(name));
+        }
+        r.insert("tags".into(), tags);
+        self.emit(r);
+        let subnets = (0..3)
+            .map(|_| format!("subnet-0{}", self.rng.hex(16)))
+            .collect();
+
+        // (service, type, usable)
+        let mut services: Vec<(&str, &str, bool)> = vec![("s3", "Gateway", true)];
+        if ai {
+            // Each group is complete two times in three; otherwise one endpoint of it is
+            // missing, or has private DNS off or is still pending.
+            const BEDROCK: [&str; 4] = [
+                "bedrock",
+                "bedrock-runtime",
+                "bedrock-agent",
+                "bedrock-agent-runtime",
+            ];
+            const SAGEMAKER: [&str; 2] = ["sagemaker.api", "sagemaker.runtime"];
+            for (group, fact) in [
+                (&BEDROCK[..], "vpc.bedrock-endpoints"),
+                (&SAGEMAKER[..], "vpc.sagemaker-endpoints"),
+            ] {
+                let flaw = if self.ok(fact) {
+                    None
+                } else {
+                    Some((self.rng.below(group.len()), self.rng.chance(0.7)))
+                };
+                for (i, service) in group.iter().enumerate() {
+                    match flaw {
+                        Some((f, true)) if f == i => {}
+                        Some((f, false)) if f == i => services.push((service, "Interface", false)),
+                        _ => services.push((service, "Interface", true)),
+                    }
+                }
+            }
+            for s in ["logs", "kms", "sts", "ecr.api", "ecr.dkr"] {
+                if self.rng.chance(0.15) {
+                    services.push((s, "Interface", true));
+                }
+            }
+        } else {
+            services.extend([("ssm", "Interface", true), ("logs", "Interface", true)]);
+        }
+        for (service, ty, usable) in services {
+            self.vpc_endpoint(at, &id, &name, service, ty, usable);
+        }
+        Vpc { id, subnets }
+    }
+
+    fn vpc_endpoint(
+        &mut self,
+        at: &At,
+        vpc: &str,
+        vpc_name: &str,
+        service: &str,
+        ty: &str,
+        usable: bool,
+    ) {
+        let id = format!("vpce-0{}", self.rng.hex(16));
+        let arn = format!("arn:aws:ec2:{}:{}:vpc-endpoint/{id}", at.region, at.account);
+        let name = format!("{vpc_name}-{service}");
+        let mut attrs = Map::new();
+        attrs.insert(
+            "serviceName".into(),
+            json!(format!("com.amazonaws.{}.{service}", at.region)),
+        );
+        attrs.insert("vpcEndpointType".into(), json!(ty));
+        if ty == "Interface" {
+            // An unusable endpoint is pending or has private DNS off.
+            let dns = usable || self.rng.chance(0.5);
+            attrs.insert("privateDnsEnabled".into(), json!(dns));
+            let state = if dns && !usable {
+                "pending"
+            } else {
+                "available"
+            };
+            if state != "available" || self.rng.chance(0.7) {
+                attrs.insert("state".into(), json!(state));
+            }
+        } else if self.rng.chance(0.7) {
+            attrs.insert("state".into(), json!("available"));
+        }
+        attrs.insert("vpc".into(), json!(vpc));
+        let mut r = resource("AWS::EC2::VPCEndpoint", &arn, &name, at);
+        let tags = self.tags(vpc_name, "prod", "ml-platform");
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    fn data_lake_settings(&mut self, at: &At) -> Vec<String> {
+        let mut admins = vec![format!("arn:aws:iam::{}:role/DataLakeAdmin", at.account)];
+        if self.rng.chance(0.5) {
+            admins.push(format!(
+                "arn:aws:iam::{}:role/DataPlatformEngineer",
+                at.account
+            ));
+        }
+        // Lake Formation's out-of-the-box defaults grant ALL to IAM_ALLOWED_PRINCIPALS.
+        let iam_default = json!([{"principal": "IAM_ALLOWED_PRINCIPALS", "permissions": ["ALL"]}]);
+        let db = if self.ok("lf.database-defaults") {
+            json!([])
+        } else {
+            iam_default.clone()
+        };
+        let table = if self.ok("lf.table-defaults") {
+            json!([])
+        } else {
+            iam_default
+        };
+        let id = format!(
+            "arn:aws:lakeformation:{}:{}:data-lake-settings",
+            at.region, at.account
+        );
+        let mut r = resource(
+            "AWS::LakeFormation::DataLakeSettings",
+            &id,
+            "data-lake-settings",
+            at,
+        );
+        r.insert(
+            "attributes".into(),
+            json!({
+                "admins": admins,
+                "createDatabaseDefaultPermissions": db,
+                "createTableDefaultPermissions": table,
+            }),
+        );
+        self.emit(r);
+        admins
+    }
+
+    fn logs_bucket(&mut self, at: &At, key: &Key) {
+        let name = format!("org-cloudtrail-logs-{}-{}", at.account, at.region);
+        let mut attrs = Map::new();
+        attrs.insert("sseAlgorithm".into(), json!("aws:kms"));
+        attrs.insert("kmsKey".into(), json!(key.arn));
+        let policy = json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AWSCloudTrailAclCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:GetBucketAcl",
+                    "Resource": format!("arn:aws:s3:::{name}")
+                },
+                {
+                    "Sid": "AWSCloudTrailWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": format!("arn:aws:s3:::{name}/AWSLogs/{}/*", at.account),
+                    "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+                }
+            ]
+        });
+        let mut r = resource(
+            "AWS::S3::Bucket",
+            &format!("arn:aws:s3:::{name}"),
+            &name,
+            at,
+        );
+        let tags = self.tags("audit-logging", "prod", "security");
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        r.insert("documents".into(), json!({"policy": policy}));
+        self.emit(r);
+    }
+
+    fn trail_common(&mut self, attrs: &mut Map<String, Value>, key: &Key) {
+        if self.ok("trail.kms") {
+            attrs.insert("kmsKey".into(), json!(key.arn));
+        }
+        let validation = self.ok("trail.validation");
+        if validation || self.rng.chance(0.5) {
+            attrs.insert("logFileValidationEnabled".into(), json!(validation));
+        }
+    }
+
+    /// The account's multi-region management trail, right two times in three.
+    fn management_trail(&mut self, at: &At, key: &Key) {
+        let name = "org-management-events";
+        let arn = format!(
+            "arn:aws:cloudtrail:{}:{}:trail/{name}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        let mut docs = Map::new();
+        let advanced = self.rng.chance(0.5);
+        let flaw = if self.ok("trail.management") {
+            None
+        } else {
+            Some(self.rng.below(4))
+        };
+        attrs.insert("isMultiRegionTrail".into(), json!(flaw != Some(0)));
+        if flaw == Some(1) {
+            attrs.insert("isLogging".into(), json!(false));
+        } else if self.rng.chance(0.6) {
+            attrs.insert("isLogging".into(), json!(true));
+        }
+        self.trail_common(&mut attrs, key);
+        let write_only = flaw == Some(2);
+        let excluded: Vec<&str> = match flaw {
+            Some(3) => vec!["kms.amazonaws.com", "bedrock.amazonaws.com"],
+            _ if self.rng.chance(0.3) => vec!["kms.amazonaws.com"],
+            _ => vec![],
+        };
+        if advanced {
+            let mut fields = vec![json!({"Field": "eventCategory", "Equals": ["Management"]})];
+            if write_only {
+                fields.push(json!({"Field": "readOnly", "Equals": ["false"]}));
+            }
+            if !excluded.is_empty() {
+                fields.push(json!({"Field": "eventSource", "NotEquals": excluded}));
+            }
+            let mut selectors =
+                vec![json!({"Name": "Management events", "FieldSelectors": fields})];
+            if self.rng.chance(0.5) {
+                selectors.push(json!({
+                    "Name": "S3 object events",
+                    "FieldSelectors": [
+                        {"Field": "eventCategory", "Equals": ["Data"]},
+                        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}
+                    ]
+                }));
+            }
+            docs.insert("advancedEventSelectors".into(), Value::Array(selectors));
+        } else {
+            let mut selector = Map::new();
+            selector.insert(
+                "ReadWriteType".into(),
+                json!(if write_only { "WriteOnly" } else { "All" }),
+            );
+            selector.insert("IncludeManagementEvents".into(), json!(true));
+            selector.insert(
+                "DataResources".into(),
+                if self.rng.chance(0.5) {
+                    json!([{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}])
+                } else {
+                    json!([])
+                },
+            );
+            selector.insert("ExcludeManagementEventSources".into(), json!(excluded));
+            docs.insert(
+                "eventSelectors".into(),
+                Value::Array(vec![Value::Object(selector)]),
+            );
+        }
+        let mut r = resource("AWS::CloudTrail::Trail", &arn, name, at);
+        let tags = self.tags("audit-logging", "prod", "security");
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        r.insert("documents".into(), Value::Object(docs));
+        self.emit(r);
+    }
+
+    /// A single-region trail recording Bedrock and SageMaker data events, or only some.
+    fn data_event_trail(&mut self, at: &At, key: &Key, bedrock: bool, sagemaker: bool) {
+        let name = format!("ai-data-events-{}", at.region);
+        let arn = format!(
+            "arn:aws:cloudtrail:{}:{}:trail/{name}",
+            at.region, at.account
+        );
+        let mut types = vec!["AWS::S3::Object"];
+        if bedrock {
+            types.extend(["AWS::Bedrock::AgentAlias", "AWS::Bedrock::KnowledgeBase"]);
+        } else if self.rng.chance(0.5) {
+            types.push("AWS::Bedrock::KnowledgeBase");
+        }
+        if bedrock && self.rng.chance(0.3) {
+            types.push("AWS::Bedrock::Model");
+        }
+        if sagemaker {
+            types.push("AWS::SageMaker::Endpoint");
+        }
+        let selectors: Vec<Value> = types
+            .iter()
+            .map(|t| {
+                json!({
+                    "Name": format!("{t} data events"),
+                    "FieldSelectors": [
+                        {"Field": "eventCategory", "Equals": ["Data"]},
+                        {"Field": "resources.type", "Equals": [t]}
+                    ]
+                })
+            })
+            .collect();
+        let mut attrs = Map::new();
+        attrs.insert("isMultiRegionTrail".into(), json!(false));
+        attrs.insert("isLogging".into(), json!(true));
+        self.trail_common(&mut attrs, key);
+        let mut r = resource("AWS::CloudTrail::Trail", &arn, &name, at);
+        let tags = self.tags("audit-logging", "prod", "security");
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        r.insert(
+            "documents".into(),
+            json!({"advancedEventSelectors": selectors}),
+        );
+        self.emit(r);
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Projects.
+
+    fn env(&mut self) -> &'static str {
+        match self.rng.below(10) {
+            0..=4 => "prod",
+            5..=6 => "staging",
+            _ => "dev",
+        }
+    }
+
+    /// The project's key: its own customer key most of the time, else the platform's.
+    fn project_key(&mut self, scope: usize, at: &At, project: &str, env: &str, team: &str) -> Key {
+        if self.rng.chance(0.6) {
+            self.kms_key(at, project, project, env, team)
+        } else {
+            self.scopes[scope]
+                .key
+                .clone()
+                .unwrap_or_else(|| self.kms_key(at, project, project, env, team))
+        }
+    }
+
+    fn ai_vpc(&mut self, scope: usize) -> Option<Vpc> {
+        let vpcs = &self.scopes[scope].ai_vpcs;
+        if vpcs.is_empty() {
+            return None;
+        }
+        let i = self.rng.below(vpcs.len());
+        Some(self.scopes[scope].ai_vpcs[i].clone())
+    }
+
+    fn sagemaker_project(&mut self, scope: usize) {
+        let at = self.at(scope);
+        let base = *self.rng.pick(&SAGEMAKER_PROJECTS);
+        let env = self.env();
+        let project = self.unique("project", format!("{base}-{env}"));
+        let team = *self.rng.pick(&TEAMS);
+        let key = self.project_key(scope, &at, &project, env, team);
+
+        let artifacts = format!("{project}-artifacts-{}", at.account);
+        self.ai_bucket(&at, &artifacts, &key, &project, env, team);
+        let capture = if self.rng.chance(0.5) {
+            let name = format!("{project}-capture-{}", at.account);
+            self.ai_bucket(&at, &name, &key, &project, env, team);
+            name
+        } else {
+            artifacts.clone()
+        };
+
+        for _ in 0..self.rng.range(1, 2) {
+            let user = *self.rng.pick(&USERS);
+            let name = self.unique(
+                &format!("notebook|{}|{}", at.account, at.region),
+                format!("{project}-{user}"),
+            );
+            self.notebook(scope, &at, &name, &key, &project, env, team);
+        }
+        if self.rng.chance(0.5) {
+            self.studio_domain(scope, &at, &project, &key, env, team);
+        }
+        let models = self.rng.range(1, 3);
+        let mut model_names = Vec::with_capacity(models);
+        for v in 1..=models {
+            let name = format!("{project}-v{v}");
+            self.model(scope, &at, &name, &artifacts, &project, env, team);
+            model_names.push(name);
+        }
+        for (i, _) in model_names.iter().enumerate().take(self.rng.range(1, 2)) {
+            let name = if i == 0 {
+                project.clone()
+            } else {
+                format!("{project}-shadow")
+            };
+            self.endpoint_config(&at, &name, &key, &capture, &project, env, team);
+        }
+        self.policy_statements(&at, &project, false);
+    }
+
+    fn ai_bucket(&mut self, at: &At, name: &str, key: &Key, project: &str, env: &str, team: &str) {
+        let arn = format!("arn:aws:s3:::{name}");
+        let mut attrs = Map::new();
+        match self.rng.below(10) {
+            0..=5 => {
+                attrs.insert("sseAlgorithm".into(), json!("aws:kms"));
+                if let Some(k) = self.key_ref("kms.bucket", key, at, "alias/aws/s3") {
+                    attrs.insert("kmsKey".into(), json!(k));
+                }
+            }
+            6..=8 => {
+                attrs.insert("sseAlgorithm".into(), json!("AES256"));
+            }
+            _ => {}
+        }
+        let resources = json!([arn, format!("{arn}/*")]);
+        let mut statements = vec![json!({
+            "Sid": "AllowSageMakerExecutionRole",
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{}:role/{project}-sagemaker-execution", at.account)},
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+            "Resource": resources
+        })];
+        let secure = self.ok("bucket.secure-transport");
+        let tls12 = self.ok("bucket.tls12");
+        let has_policy = secure || tls12 || self.rng.chance(0.6);
+        if secure {
+            statements.push(json!({
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": resources,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }));
+        } else if has_policy && self.rng.chance(0.3) {
+            // Looks right, but only binds one role: not enforcement.
+            statements.push(json!({
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": {"AWS": format!("arn:aws:iam::{}:role/{project}-sagemaker-execution", at.account)},
+                "Action": "s3:*",
+                "Resource": resources,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }));
+        }
+        if tls12 || (has_policy && self.rng.chance(0.1)) {
+            // A floor of 1.0 looks like enforcement but is not.
+            let floor = if tls12 { "1.2" } else { "1.0" };
+            statements.push(json!({
+                "Sid": "DenyOutdatedTLS",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": resources,
+                "Condition": {"NumericLessThan": {"s3:TlsVersion": floor}}
+            }));
+        }
+        let mut r = resource("AWS::S3::Bucket", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        if has_policy {
+            let policy = json!({"Version": "2012-10-17", "Statement": statements});
+            // GetBucketPolicy returns the document as a string.
+            let policy = if self.rng.chance(0.2) {
+                json!(policy.to_string())
+            } else {
+                policy
+            };
+            r.insert("documents".into(), json!({"policy": policy}));
+        }
+        self.emit(r);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn notebook(
+        &mut self,
+        scope: usize,
+        at: &At,
+        name: &str,
+        key: &Key,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:notebook-instance/{name}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        if let Some(k) = self.key_ref("kms.notebook", key, at, "alias/aws/sagemaker") {
+            attrs.insert("kmsKey".into(), json!(k));
+        }
+        let internet = if self.ok("notebook.internet") {
+            Some("Disabled")
+        } else {
+            self.rng.chance(0.6).then_some("Enabled")
+        };
+        if let Some(v) = internet {
+            attrs.insert("directInternetAccess".into(), json!(v));
+        }
+        if self.ok("notebook.root") {
+            attrs.insert("rootAccess".into(), json!("Disabled"));
+        } else if self.rng.chance(0.6) {
+            attrs.insert("rootAccess".into(), json!("Enabled"));
+        }
+        // Disabling direct internet access requires a VPC subnet.
+        if internet == Some("Disabled") || self.rng.chance(0.7) {
+            if let Some(vpc) = self.ai_vpc(scope) {
+                let subnet = self.rng.pick(&vpc.subnets).clone();
+                attrs.insert("subnetId".into(), json!(subnet));
+                attrs.insert("vpc".into(), json!(vpc.id));
+            }
+        }
+        let mut r = resource("AWS::SageMaker::NotebookInstance", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    fn studio_domain(
+        &mut self,
+        scope: usize,
+        at: &At,
+        project: &str,
+        key: &Key,
+        env: &str,
+        team: &str,
+    ) {
+        let id = format!("d-{}", self.rng.lower_alnum(12));
+        let arn = format!("arn:aws:sagemaker:{}:{}:domain/{id}", at.region, at.account);
+        let name = format!("{project}-studio");
+        let mut attrs = Map::new();
+        if self.ok("studio.vpc-only") {
+            attrs.insert("appNetworkAccessType".into(), json!("VpcOnly"));
+        } else if self.rng.chance(0.7) {
+            attrs.insert("appNetworkAccessType".into(), json!("PublicInternetOnly"));
+        }
+        if let Some(k) = self.key_ref("kms.studio", key, at, "alias/aws/sagemaker") {
+            attrs.insert("kmsKey".into(), json!(k));
+        }
+        if let Some(vpc) = self.ai_vpc(scope) {
+            attrs.insert("vpc".into(), json!(vpc.id));
+        }
+        let mut r = resource("AWS::SageMaker::Domain", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn model(
+        &mut self,
+        scope: usize,
+        at: &At,
+        name: &str,
+        bucket: &str,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:model/{name}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        if self.ok("model.isolation") {
+            attrs.insert("enableNetworkIsolation".into(), json!(true));
+        } else if self.rng.chance(0.6) {
+            attrs.insert("enableNetworkIsolation".into(), json!(false));
+        }
+        let vpc = if self.ok("model.vpc") {
+            self.ai_vpc(scope)
+        } else {
+            None
+        };
+        match vpc {
+            Some(vpc) => {
+                let subnets: Vec<&String> = vpc.subnets.iter().take(2).collect();
+                attrs.insert("vpcSubnets".into(), json!(subnets));
+                attrs.insert("vpc".into(), json!(vpc.id));
+            }
+            None => {
+                attrs.insert("vpcSubnets".into(), json!([]));
+            }
+        }
+        let url = if self.rng.chance(0.05) {
+            format!(
+                "s3://jumpstart-cache-prod-{}/huggingface-infer/prepack/v1.0.0/infer-prepack-huggingface-text2text-flan-t5-large.tar.gz",
+                at.region
+            )
+        } else {
+            let job = format!(
+                "{project}-train-2025-0{}-{:02}",
+                1 + self.rng.below(5),
+                1 + self.rng.below(28)
+            );
+            format!("s3://{bucket}/training/{job}/output/model.tar.gz")
+        };
+        attrs.insert("modelDataUrl".into(), json!(url));
+        let mut r = resource("AWS::SageMaker::Model", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn endpoint_config(
+        &mut self,
+        at: &At,
+        name: &str,
+        key: &Key,
+        capture_bucket: &str,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:endpoint-config/{name}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        if let Some(k) = self.key_ref("kms.endpoint-config", key, at, "alias/aws/sagemaker") {
+            attrs.insert("kmsKey".into(), json!(k));
+        }
+        if self.rng.chance(0.75) {
+            let mut capture = Map::new();
+            capture.insert("enableCapture".into(), json!(self.rng.chance(0.85)));
+            if let Some(k) = self.key_ref("kms.data-capture", key, at, "alias/aws/sagemaker") {
+                capture.insert("kmsKey".into(), json!(k));
+            }
+            capture.insert(
+                "destinationS3Uri".into(),
+                json!(format!("s3://{capture_bucket}/datacapture/{name}")),
+            );
+            capture.insert(
+                "initialSamplingPercentage".into(),
+                json!(*self.rng.pick(&[5, 10, 20, 25, 50, 100])),
+            );
+            attrs.insert("dataCapture".into(), Value::Object(capture));
+        }
+        let mut r = resource("AWS::SageMaker::EndpointConfig", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    fn bedrock_project(&mut self, scope: usize) {
+        let at = self.at(scope);
+        let (base, corpus) = *self.rng.pick(&BEDROCK_PROJECTS);
+        let env = self.env();
+        let project = self.unique("project", format!("{base}-{env}"));
+        let suffix = project[base.len()..].replace("-prod", "");
+        let team = *self.rng.pick(&TEAMS);
+        let key = self.project_key(scope, &at, &project, env, team);
+
+        let mut guardrails = Vec::new();
+        for i in 0..self.rng.range(1, 2) {
+            let name = match i {
+                0 => format!("{base}-guardrail{suffix}"),
+                _ => format!("{base}-strict-guardrail{suffix}"),
+            };
+            guardrails.push(self.guardrail(&at, &name, &key, &project, env, team));
+        }
+        for i in 0..self.rng.range(1, 2) {
+            let name = match i {
+                0 => format!("{base}-agent{suffix}"),
+                _ => format!("{base}-triage-agent{suffix}"),
+            };
+            let guardrail = if self.rng.chance(0.75) {
+                let (arn, id) = self.rng.pick(&guardrails).clone();
+                Some(if self.rng.chance(0.7) { arn } else { id })
+            } else {
+                None
+            };
+            self.agent(&at, &name, &key, guardrail, &project, env, team);
+        }
+        let storage = match self.rng.below(100) {
+            0..=29 => "OPENSEARCH_SERVERLESS",
+            30..=79 => "OPENSEARCH_MANAGED_CLUSTER",
+            80..=87 => "PINECONE",
+            _ => "RDS",
+        };
+        if storage == "OPENSEARCH_MANAGED_CLUSTER" {
+            self.opensearch(scope, &at, corpus, &key, &project, env, team);
+        }
+        self.knowledge_base(
+            &at,
+            &format!("{corpus}-kb{suffix}"),
+            storage,
+            &project,
+            env,
+            team,
+        );
+        self.policy_statements(&at, &project, true);
+    }
+
+    fn guardrail(
+        &mut self,
+        at: &At,
+        name: &str,
+        key: &Key,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) -> (String, String) {
+        let id = self.rng.lower_alnum(12);
+        let arn = format!(
+            "arn:aws:bedrock:{}:{}:guardrail/{id}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        if self.rng.chance(0.5) {
+            if let Some(k) = self.key_ref("kms.guardrail", key, at, "alias/aws/bedrock") {
+                attrs.insert("kmsKey".into(), json!(k));
+            }
+        }
+
+        // PII: all required types guarded on both sides, or one of them weakened.
+        let mut pii: Vec<Value> = Vec::new();
+        let weak = if self.ok("guardrail.pii") {
+            None
+        } else {
+            Some(self.rng.below(REQUIRED_PII.len()))
+        };
+        let flaw = self.rng.below(4);
+        for (i, t) in REQUIRED_PII.iter().enumerate() {
+            let action = if self.rng.chance(0.7) {
+                "BLOCK"
+            } else {
+                "ANONYMIZE"
+            };
+            let mut e = json!({
+                "type": t, "inputAction": action, "outputAction": action,
+                "inputEnabled": true, "outputEnabled": true
+            });
+            if weak == Some(i) {
+                match flaw {
+                    0 => continue,
+                    1 => e["outputAction"] = json!("NONE"),
+                    2 => e["outputEnabled"] = json!(false),
+                    _ => e["inputAction"] = json!("NONE"),
+                }
+            }
+            pii.push(e);
+        }
+        for t in EXTRA_PII {
+            if self.rng.chance(0.3) {
+                pii.push(json!({
+                    "type": t, "inputAction": "ANONYMIZE", "outputAction": "ANONYMIZE",
+                    "inputEnabled": true, "outputEnabled": true
+                }));
+            }
+        }
+        if !pii.is_empty() {
+            attrs.insert("piiEntities".into(), Value::Array(pii));
+        }
+
+        let mut filters = Vec::new();
+        let hate = if self.ok("guardrail.hate") {
+            Some(("HIGH", "HIGH"))
+        } else {
+            match self.rng.below(10) {
+                0..=3 => Some(("MEDIUM", "MEDIUM")),
+                4..=6 => Some(("HIGH", "LOW")),
+                _ => None,
+            }
+        };
+        if let Some((input, output)) = hate {
+            filters.push(json!({"type": "HATE", "inputStrength": input, "outputStrength": output}));
+        }
+        for t in ["INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT"] {
+            if self.rng.chance(0.8) {
+                let s = *self.rng.pick(&["LOW", "MEDIUM", "HIGH", "HIGH"]);
+                filters.push(json!({"type": t, "inputStrength": s, "outputStrength": s}));
+            }
+        }
+        if self.rng.chance(0.7) {
+            // Prompt-attack filters apply to input only.
+            filters.push(
+                json!({"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"}),
+            );
+        }
+        attrs.insert("contentFilters".into(), Value::Array(filters));
+        let words: Vec<&str> = if self.ok("guardrail.profanity") {
+            vec!["PROFANITY"]
+        } else {
+            vec![]
+        };
+        attrs.insert("managedWordLists".into(), json!(words));
+        for (attr, fact) in [
+            ("groundingThreshold", "guardrail.grounding"),
+            ("relevanceThreshold", "guardrail.relevance"),
+        ] {
+            if self.ok(fact) {
+                let v = *self.rng.pick(&[0.7, 0.75, 0.8, 0.85, 0.9]);
+                attrs.insert(attr.into(), json!(v));
+            } else if self.rng.chance(0.6) {
+                let v = *self.rng.pick(&[0.3, 0.5, 0.6, 0.65]);
+                attrs.insert(attr.into(), json!(v));
+            }
+        }
+        let mut r = resource("AWS::Bedrock::Guardrail", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+        (arn, id)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn agent(
+        &mut self,
+        at: &At,
+        name: &str,
+        key: &Key,
+        guardrail: Option<String>,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let id = self.rng.upper_alnum(10);
+        let arn = format!("arn:aws:bedrock:{}:{}:agent/{id}", at.region, at.account);
+        let mut attrs = Map::new();
+        // Agents take the key as an ARN (customerEncryptionKeyArn).
+        if self.rng.chance(0.65) {
+            attrs.insert("kmsKey".into(), json!(key.arn));
+        }
+        if let Some(g) = guardrail {
+            attrs.insert("guardrail".into(), json!(g));
+        }
+        attrs.insert(
+            "foundationModel".into(),
+            json!(*self.rng.pick(&FOUNDATION_MODELS)),
+        );
+        let mut r = resource("AWS::Bedrock::Agent", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    fn knowledge_base(
+        &mut self,
+        at: &At,
+        name: &str,
+        storage: &str,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let id = self.rng.upper_alnum(10);
+        let arn = format!(
+            "arn:aws:bedrock:{}:{}:knowledge-base/{id}",
+            at.region, at.account
+        );
+        let model = *self.rng.pick(&EMBEDDING_MODELS);
+        let mut r = resource("AWS::Bedrock::KnowledgeBase", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert(
+            "attributes".into(),
+            json!({
+                "storageType": storage,
+                "embeddingModelArn": format!("arn:aws:bedrock:{}::foundation-model/{model}", at.region),
+            }),
+        );
+        self.emit(r);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn opensearch(
+        &mut self,
+        scope: usize,
+        at: &At,
+        corpus: &str,
+        key: &Key,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        // Domain names are at most 28 characters.
+        let mut base = format!("{corpus}-vectors-{env}");
+        base.truncate(24);
+        let base = base.trim_end_matches('-').to_string();
+        let name = self.unique(&format!("es|{}|{}", at.account, at.region), base);
+        let arn = format!("arn:aws:es:{}:{}:domain/{name}", at.region, at.account);
+        let mut attrs = Map::new();
+        let encrypted = self.rng.chance(0.85);
+        attrs.insert("encryptionAtRest".into(), json!(encrypted));
+        if encrypted {
+            if let Some(k) = self.key_ref("kms.opensearch", key, at, "alias/aws/es") {
+                attrs.insert("kmsKey".into(), json!(k));
+            }
+        }
+        if self.ok("opensearch.https") {
+            attrs.insert("enforceHttps".into(), json!(true));
+        } else if self.rng.chance(0.7) {
+            attrs.insert("enforceHttps".into(), json!(false));
+        }
+        let tls = if self.ok("opensearch.tls") {
+            Some(if self.rng.chance(0.6) {
+                "Policy-Min-TLS-1-2-2019-07"
+            } else {
+                "Policy-Min-TLS-1-2-PFS-2023-10"
+            })
+        } else {
+            self.rng.chance(0.6).then_some("Policy-Min-TLS-1-0-2019-07")
+        };
+        if let Some(t) = tls {
+            attrs.insert("tlsSecurityPolicy".into(), json!(t));
+        }
+        let node_to_node = self.ok("opensearch.node-to-node");
+        attrs.insert("nodeToNodeEncryption".into(), json!(node_to_node));
+        if self.rng.chance(0.7) {
+            if let Some(vpc) = self.ai_vpc(scope) {
+                attrs.insert("vpc".into(), json!(vpc.id));
+            }
+        }
+        let mut r = resource("AWS::OpenSearchService::Domain", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    fn data_lake_project(&mut self, scope: usize) {
+        let at = self.at(scope);
+        let (db, tables) = *self.rng.pick(&DATABASES);
+        let admins = self.scopes[scope].admins.clone();
+        for _ in 0..self.rng.range(2, 6) {
+            let admin = self.rng.chance(0.15);
+            let (role_name, principal) = if admin {
+                let p = self.rng.pick(&admins).clone();
+                (p.rsplit('/').next().unwrap_or("admin").to_string(), p)
+            } else if self.rng.chance(0.05) {
+                (
+                    "IAM_ALLOWED_PRINCIPALS".into(),
+                    "IAM_ALLOWED_PRINCIPALS".into(),
+                )
+            } else {
+                let role = *self.rng.pick(&ANALYST_ROLES);
+                (
+                    role.to_string(),
+                    format!("arn:aws:iam::{}:role/{role}", at.account),
+                )
+            };
+            let target = if self.rng.chance(0.4) {
+                format!("database/{db}")
+            } else {
+                format!("table/{db}/{}", self.rng.pick(&tables))
+            };
+            let (perms, grantable): (Vec<&str>, Vec<&str>) = if admin {
+                (vec!["ALL"], vec!["ALL"])
+            } else {
+                let perms = if !self.ok("lf.grant-all") {
+                    vec!["ALL"]
+                } else if target.starts_with("database/") {
+                    vec!["DESCRIBE"]
+                } else {
+                    vec!["SELECT", "DESCRIBE"]
+                };
+                let grantable = if self.ok("lf.grant-option") {
+                    vec![]
+                } else {
+                    vec![if target.starts_with("database/") {
+                        "DESCRIBE"
+                    } else {
+                        "SELECT"
+                    }]
+                };
+                (perms, grantable)
+            };
+            let name = self.unique(
+                &format!("grant|{}|{}", at.account, at.region),
+                format!("{role_name} on {target}"),
+            );
+            let id = format!(
+                "lakeformation:{}:{}:grant/{}",
+                at.region,
+                at.account,
+                name.replace(" on ", "/")
+            );
+            let mut r = resource("AWS::LakeFormation::Permissions", &id, &name, &at);
+            r.insert(
+                "attributes".into(),
+                json!({
+                    "principal": principal,
+                    "target": target,
+                    "permissions": perms,
+                    "permissionsWithGrantOption": grantable,
+                }),
+            );
+            self.emit(r);
+        }
+        let project = self.unique("project", format!("{db}-lake"));
+        self.policy_statements(&at, &project, false);
+    }
+
+    /// One or two statements of the project's IAM policy (IAM is global: no region).
+    fn policy_statements(&mut self, at: &At, project: &str, bedrock: bool) {
+        let policy = format!("{project}-access");
+        let mut statements: Vec<(&str, Vec<String>, Vec<String>)> = Vec::new();
+        if bedrock {
+            let model = *self.rng.pick(&FOUNDATION_MODELS);
+            let resources = if self.rng.chance(0.65) {
+                vec![format!(
+                    "arn:aws:bedrock:{}::foundation-model/{model}",
+                    at.region
+                )]
+            } else {
+                vec!["*".to_string()]
+            };
+            let actions = if self.rng.chance(0.8) {
+                vec![
+                    "bedrock:invokemodel".to_string(),
+                    "bedrock:invokemodelwithresponsestream".to_string(),
+                ]
+            } else {
+                vec!["bedrock:*".to_string()]
+            };
+            statements.push(("InvokeModels", actions, resources));
+            statements.push((
+                "RetrieveFromKnowledgeBase",
+                vec![
+                    "bedrock:retrieve".into(),
+                    "bedrock:retrieveandgenerate".into(),
+                ],
+                vec![format!(
+                    "arn:aws:bedrock:{}:{}:knowledge-base/*",
+                    at.region, at.account
+                )],
+            ));
+        } else {
+            statements.push((
+                "InvokeEndpoints",
+                vec!["sagemaker:invokeendpoint".into()],
+                vec![format!(
+                    "arn:aws:sagemaker:{}:{}:endpoint/{project}*",
+                    at.region, at.account
+                )],
+            ));
+            if self.rng.chance(0.5) {
+                statements.push((
+                    "ReadArtifacts",
+                    vec!["s3:getobject".into(), "s3:listbucket".into()],
+                    vec![format!("arn:aws:s3:::{project}-*")],
+                ));
+            }
+        }
+        for (sid, actions, resources) in statements {
+            let id = format!("arn:aws:iam::{}:policy/{policy}#{sid}", at.account);
+            let mut r = Map::new();
+            r.insert("type".into(), json!("AWS::IAM::PolicyStatement"));
+            r.insert("id".into(), json!(id));
+            r.insert("name".into(), json!(format!("{policy}/{sid}")));
+            r.insert("account".into(), json!(at.account));
+            r.insert(
+                "attributes".into(),
+                json!({"effect": "Allow", "actions": actions, "resources": resources}),
+            );
+            self.emit(r);
+        }
+    }
+
+    /// A resource someone created in another region, outside the platform.
+    fn stray(&mut self, scope: usize) {
+        let region = STRAY_REGIONS[self.strays % STRAY_REGIONS.len()];
+        self.strays += 1;
+        let at = At {
+            account: self.at(scope).account,
+            region,
+        };
+        let user = *self.rng.pick(&USERS);
+        let project = format!("{user}-poc");
+        match self.rng.below(3) {
+            0 => {
+                let name = self.unique("stray", format!("{user}-poc-notebook"));
+                let arn = format!(
+                    "arn:aws:sagemaker:{region}:{}:notebook-instance/{name}",
+                    at.account
+                );
+                let mut r = resource("AWS::SageMaker::NotebookInstance", &arn, &name, &at);
+                let tags = self.tags(&project, "dev", "research");
+                r.insert("tags".into(), tags);
+                r.insert(
+                    "attributes".into(),
+                    json!({"kmsKey": "alias/aws/sagemaker", "directInternetAccess": "Enabled"}),
+                );
+                self.emit(r);
+            }
+            1 => {
+                let (_, corpus) = *self.rng.pick(&BEDROCK_PROJECTS);
+                let name = self.unique("stray", format!("poc-{corpus}-kb"));
+                self.knowledge_base(
+                    &at,
+                    &name,
+                    "OPENSEARCH_SERVERLESS",
+                    &project,
+                    "dev",
+                    "research",
+                );
+            }
+            _ => {
+                let name = self.unique("stray", format!("{user}-poc-guardrail"));
+                self.guardrail_without_key(&at, &name, &project);
+            }
+        }
+    }
+
+    /// A proof-of-concept guardrail: default key, a medium HATE filter and nothing else.
+    fn guardrail_without_key(&mut self, at: &At, name: &str, project: &str) {
+        let id = self.rng.lower_alnum(12);
+        let arn = format!(
+            "arn:aws:bedrock:{}:{}:guardrail/{id}",
+            at.region, at.account
+        );
+        let mut r = resource("AWS::Bedrock::Guardrail", &arn, name, at);
+        let tags = self.tags(project, "dev", "research");
+        r.insert("tags".into(), tags);
+        r.insert(
+            "attributes".into(),
+            json!({
+                "contentFilters": [{"type": "HATE", "inputStrength": "MEDIUM", "outputStrength": "MEDIUM"}],
+                "managedWordLists": [],
+            }),
+        );
+        self.emit(r);
+    }
+}
+
+/// The envelope of a resource: type, id, name, account and region.
+fn resource(ty: &str, id: &str, name: &str, at: &At) -> Map<String, Value> {
+    let mut r = Map::new();
+    r.insert("type".into(), json!(ty));
+    r.insert("id".into(), json!(id));
+    r.insert("name".into(), json!(name));
+    r.insert("account".into(), json!(at.account));
+    r.insert("region".into(), json!(at.region));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Model, ModelSchema};
+    use crate::sources::{inventory, SourceText};
+
+    fn read(v: &Value) -> (crate::model::Collected, Vec<crate::sources::InputError>) {
+        let src = SourceText::new("gen.json", v.to_string());
+        inventory::read(&src, ModelSchema::builtin())
+    }
+
+    #[test]
+    fn same_seed_same_inventory_and_exact_size() {
+        let a = generate(500, 7);
+        assert_eq!(a, generate(500, 7));
+        assert_ne!(a, generate(500, 8));
+        assert_eq!(a["resources"].as_array().map(Vec::len), Some(500));
+        assert_eq!(
+            generate(0, 1)["resources"].as_array().map(Vec::len),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn inventories_read_cleanly_with_every_type_and_no_unknowns() {
+        for (n, seed) in [(120, 1), (3000, 2), (7000, 3)] {
+            let inv = generate(n, seed);
+            let (collected, errors) = read(&inv);
+            assert!(
+                errors.is_empty(),
+                "{n}/{seed}: {:?}",
+                &errors[..errors.len().min(3)]
+            );
+            assert_eq!(collected.resources.len(), n);
+            let schema = ModelSchema::builtin();
+            let (model, errors) = Model::build(collected, schema);
+            assert!(errors.is_empty(), "{n}/{seed}: {errors:?}");
+            let unknown: Vec<_> = model
+                .resources
+                .iter()
+                .filter(|r| !r.unknown.is_empty())
+                .map(|r| (&r.id, &r.unknown))
+                .collect();
+            assert!(
+                unknown.is_empty(),
+                "{n}/{seed}: {:?}",
+                &unknown[..unknown.len().min(3)]
+            );
+            if n >= 3000 {
+                for t in schema.inventory_types() {
+                    assert!(
+                        model.resources.iter().any(|r| r.type_name == t),
+                        "{n}/{seed}: no {t}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 150 --seed 10`.
+    const DEMO: (&str, usize, u64) = (
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inventory.json"),
+        150,
+        10,
+    );
+
+    #[test]
+    fn the_demo_inventory_is_the_generators_output() {
+        let (path, n, seed) = DEMO;
+        let committed = std::fs::read_to_string(path).unwrap();
+        let mut fresh = serde_json::to_string_pretty(&generate(n, seed)).unwrap();
+        fresh.push('\n');
+        assert!(
+            committed == fresh,
+            "the demo is stale: run `cargo run --bin ailint-gen -- --resources {n} --seed {seed} -o fixtures/demo/inventory.json`"
+        );
+    }
+
+    #[test]
+    fn every_rule_passes_and_fails_somewhere_in_the_demo() {
+        let schema = ModelSchema::builtin();
+        let rules = crate::engine::RuleSet::load(&[], schema).unwrap();
+        let report = crate::audit_paths(
+            &[std::path::PathBuf::from(DEMO.0)],
+            &crate::config::Config::default(),
+            &rules,
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        for (rule, counts) in &report.per_rule {
+            assert!(
+                counts.pass > 0 && counts.fail > 0 && counts.not_assessed == 0,
+                "{rule}: {counts:?}"
+            );
+        }
+    }
+}
