@@ -1327,23 +1327,32 @@ impl Gen {
             );
         }
         attrs.insert("contentFilters".into(), Value::Array(filters));
-        let words: Vec<&str> = if self.ok("guardrail.profanity") {
-            vec!["PROFANITY"]
+        let words: Vec<Value> = if self.ok("guardrail.profanity") {
+            vec![json!({"type": "PROFANITY"})]
+        } else if self.rng.chance(0.5) {
+            // Detect-only on output: present but not enforced.
+            vec![json!({"type": "PROFANITY", "outputAction": "NONE"})]
         } else {
             vec![]
         };
-        attrs.insert("managedWordLists".into(), json!(words));
-        for (attr, fact) in [
-            ("groundingThreshold", "guardrail.grounding"),
-            ("relevanceThreshold", "guardrail.relevance"),
+        attrs.insert("managedWordLists".into(), Value::Array(words));
+        let mut grounding = Vec::new();
+        for (kind, fact) in [
+            ("GROUNDING", "guardrail.grounding"),
+            ("RELEVANCE", "guardrail.relevance"),
         ] {
             if self.ok(fact) {
                 let v = *self.rng.pick(&[0.7, 0.75, 0.8, 0.85, 0.9]);
-                attrs.insert(attr.into(), json!(v));
+                grounding.push(json!({"type": kind, "threshold": v}));
             } else if self.rng.chance(0.6) {
                 let v = *self.rng.pick(&[0.3, 0.5, 0.6, 0.65]);
-                attrs.insert(attr.into(), json!(v));
+                grounding.push(json!({"type": kind, "threshold": v}));
+            } else if self.rng.chance(0.5) {
+                grounding.push(json!({"type": kind, "threshold": 0.8, "enabled": false}));
             }
+        }
+        if !grounding.is_empty() {
+            attrs.insert("contextualGroundingFilters".into(), Value::Array(grounding));
         }
         let mut r = resource("AWS::Bedrock::Guardrail", &arn, name, at);
         let tags = self.tags(project, env, team);
@@ -1593,19 +1602,29 @@ impl Gen {
                 ));
             }
         }
-        for (sid, actions, resources) in statements {
-            let id = format!("arn:aws:iam::{}:policy/{policy}#{sid}", at.account);
-            let mut r = Map::new();
-            r.insert("type".into(), json!("AWS::IAM::PolicyStatement"));
-            r.insert("id".into(), json!(id));
-            r.insert("name".into(), json!(format!("{policy}/{sid}")));
-            r.insert("account".into(), json!(at.account));
-            r.insert(
-                "attributes".into(),
-                json!({"effect": "Allow", "actions": actions, "resources": resources}),
-            );
-            self.emit(r);
-        }
+        let statements: Vec<Value> = statements
+            .into_iter()
+            .map(|(sid, actions, resources)| {
+                json!({"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources})
+            })
+            .collect();
+        let mut r = Map::new();
+        r.insert("type".into(), json!("AWS::IAM::Policy"));
+        r.insert(
+            "id".into(),
+            json!(format!("arn:aws:iam::{}:policy/{policy}", at.account)),
+        );
+        r.insert("name".into(), json!(policy));
+        r.insert("account".into(), json!(at.account));
+        r.insert(
+            "attributes".into(),
+            json!({"attachedTo": [format!("arn:aws:iam::{}:role/{project}", at.account)]}),
+        );
+        r.insert(
+            "documents".into(),
+            json!({"policy": {"Version": "2012-10-17", "Statement": statements}}),
+        );
+        self.emit(r);
     }
 
     /// A resource someone created in another region, outside the platform.
