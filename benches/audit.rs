@@ -14,9 +14,7 @@
 //! in a small "measure" role, which spawns `ailint`, reaps it with `wait4` and reports; the
 //! in-process phases run in a fresh copy too, so their RSS is the audit's alone.
 //!
-//! Each size runs with two rule sets: the built-in rules, and the built-in rules plus
-//! `benches/standin_rules.cedar`, stand-ins shaped like the full rule catalog (one rule per
-//! planned control) so the engine is measured with a catalog-sized rule set.
+//! Each size runs with the built-in rules.
 //!
 //! The binary is the one Cargo builds for this bench (`CARGO_BIN_EXE_ailint`, set at compile
 //! time by `cargo bench`, or in the environment at run time); failing both,
@@ -52,8 +50,6 @@ fn runs_for(size: usize) -> usize {
     }
 }
 
-const STANDIN_RULES: &str = include_str!("standin_rules.cedar");
-
 /// Selects what a copy of this bench does: `measure` or `phases` (see below).
 const ROLE: &str = "AILINT_BENCH_ROLE";
 
@@ -69,9 +65,6 @@ fn main() {
         .unwrap_or_else(|| DEFAULT_SIZES.to_vec());
     let bin = binary();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let standin_dir = dir.path().join("standin-rules");
-    std::fs::create_dir(&standin_dir).expect("create the stand-in rules directory");
-    std::fs::write(standin_dir.join("standin.cedar"), STANDIN_RULES).expect("write stand-ins");
 
     machine();
     println!("binary: {}", bin.display());
@@ -101,10 +94,7 @@ fn main() {
         files.push((size, path));
     }
 
-    let rule_sets: [(&str, Vec<PathBuf>); 2] = [
-        ("built-in rules", vec![]),
-        ("built-in + stand-in rules", vec![standin_dir.clone()]),
-    ];
+    let rule_sets: [(&str, Vec<PathBuf>); 1] = [("built-in rules", vec![])];
     let schema = ModelSchema::builtin();
     for (label, extra) in &rule_sets {
         let n_rules = RuleSet::load(extra, schema)
@@ -476,7 +466,7 @@ fn cedar_requests(
                 .meta
                 .resource_type
                 .as_deref()
-                .map_or(true, |rt| rt == t)
+                .is_none_or(|rt| rt == t)
             {
                 let set = by_type.entry(t.as_str()).or_default();
                 let _ = set.add(rule.policy.clone());

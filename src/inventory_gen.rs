@@ -334,7 +334,7 @@ impl Gen {
                     "eu-west-1" => 2,
                     _ => 1,
                 };
-                weighted.extend(std::iter::repeat(scopes.len()).take(weight));
+                weighted.extend(std::iter::repeat_n(scopes.len(), weight));
                 scopes.push(Scope {
                     account: i,
                     region,

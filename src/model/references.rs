@@ -22,9 +22,18 @@ struct Index {
 }
 
 impl Index {
-    fn build(model: &Model) -> Index {
+    fn build(model: &Model, schema: &ModelSchema) -> Index {
+        // Only types some attribute refers to need lookup keys (keys, VPCs, guardrails...).
+        let mut targets = std::collections::HashSet::new();
+        for t in schema.entity_types.values() {
+            referenced_types(&t.attrs, &mut targets);
+        }
         let mut by_alias = HashMap::new();
-        for r in &model.resources {
+        for r in model
+            .resources
+            .iter()
+            .filter(|r| targets.contains(r.type_name.as_str()))
+        {
             let scope = scope_of(r);
             let mut scoped = |alias: &str| {
                 by_alias
@@ -74,6 +83,25 @@ impl Index {
     }
 }
 
+fn referenced_types<'s>(
+    attrs: &'s std::collections::BTreeMap<String, AttrSpec>,
+    out: &mut std::collections::HashSet<&'s str>,
+) {
+    fn walk<'s>(ty: &'s AttrType, out: &mut std::collections::HashSet<&'s str>) {
+        match ty {
+            AttrType::Entity(t) => {
+                out.insert(t.as_str());
+            }
+            AttrType::Set(e) => walk(e, out),
+            AttrType::Record(fields) => referenced_types(fields, out),
+            _ => {}
+        }
+    }
+    for a in attrs.values() {
+        walk(&a.ty, out);
+    }
+}
+
 fn scope_of(r: &Resource) -> String {
     format!(
         "{}/{}",
@@ -101,7 +129,7 @@ fn aws_managed_alias(reference: &str) -> bool {
 }
 
 pub(super) fn resolve(model: &mut Model, schema: &ModelSchema) {
-    let index = Index::build(model);
+    let index = Index::build(model, schema);
     let mut synthesized: Vec<Resource> = Vec::new();
     for i in 0..model.resources.len() {
         let Some(spec) = schema.entity_type(&model.resources[i].type_name) else {

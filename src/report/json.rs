@@ -1,21 +1,26 @@
 //! `--format json`: the whole report, versioned, for scripts and later comparisons.
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::engine::AuditReport;
 
 /// The format identifier of the JSON report.
 pub const FORMAT: &str = "ailint-report/v1";
 
+#[derive(Serialize)]
+struct Versioned<'a> {
+    format: &'static str,
+    #[serde(flatten)]
+    report: &'a AuditReport,
+}
+
 pub fn render(report: &AuditReport) -> String {
-    let mut value = json!({ "format": FORMAT });
-    if let (Some(obj), Ok(serde_json::Value::Object(body))) =
-        (value.as_object_mut(), serde_json::to_value(report))
-    {
-        obj.extend(body);
-    }
+    let doc = Versioned {
+        format: FORMAT,
+        report,
+    };
     let mut out =
-        serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
     out
 }
