@@ -462,19 +462,14 @@ fn cedar_requests(
     let mut by_type: std::collections::HashMap<&str, PolicySet> = Default::default();
     for t in &ModelSchema::builtin().resource_types {
         for rule in &rules.rules {
-            if rule
-                .meta
-                .resource_type
-                .as_deref()
-                .is_none_or(|rt| rt == t)
-            {
+            if rule.meta.resource_type.as_deref().is_none_or(|rt| rt == t) {
                 let set = by_type.entry(t.as_str()).or_default();
                 let _ = set.add(rule.policy.clone());
             }
         }
     }
     let context = engine::context::build(config);
-    let mut names = engine::entities::TypeNames::default();
+    let names = engine::entities::TypeNames::new(ModelSchema::builtin());
     let principal = names.uid("Ailint::Auditor", "ailint").expect("uid");
     let action = names.uid("Ailint::Action", "audit").expect("uid");
     let uids: Vec<_> = model

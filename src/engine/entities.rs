@@ -10,22 +10,33 @@ use crate::model::check::decimal_literal;
 use crate::model::schema::{AttrType, ModelSchema};
 use crate::model::{Model, Resource};
 
-/// Entity type names, parsed once.
+/// Entity type names, parsed once; read-only so entities can be built in parallel.
 #[derive(Default)]
 pub struct TypeNames(HashMap<String, EntityTypeName>);
 
 impl TypeNames {
-    pub fn get(&mut self, name: &str) -> Result<EntityTypeName, String> {
-        if let Some(t) = self.0.get(name) {
-            return Ok(t.clone());
-        }
-        let t =
-            EntityTypeName::from_str(name).map_err(|e| format!("bad entity type `{name}`: {e}"))?;
-        self.0.insert(name.to_string(), t.clone());
-        Ok(t)
+    /// Every type of the schema, parsed.
+    pub fn new(schema: &ModelSchema) -> TypeNames {
+        TypeNames(
+            schema
+                .entity_types
+                .keys()
+                .chain(["Ailint::Action".to_string()].iter())
+                .filter_map(|n| EntityTypeName::from_str(n).ok().map(|t| (n.clone(), t)))
+                .collect(),
+        )
     }
 
-    pub fn uid(&mut self, type_name: &str, id: &str) -> Result<EntityUid, String> {
+    pub fn get(&self, name: &str) -> Result<EntityTypeName, String> {
+        match self.0.get(name) {
+            Some(t) => Ok(t.clone()),
+            None => {
+                EntityTypeName::from_str(name).map_err(|e| format!("bad entity type `{name}`: {e}"))
+            }
+        }
+    }
+
+    pub fn uid(&self, type_name: &str, id: &str) -> Result<EntityUid, String> {
         Ok(EntityUid::from_type_name_and_id(
             self.get(type_name)?,
             EntityId::new(id),
@@ -77,7 +88,7 @@ fn with_unknowns(r: &Resource) -> Option<serde_json::Map<String, Value>> {
 
 /// Builds the entity of one resource. The model has already checked every value against
 /// the schema, so a failure here is a bug; it is still reported, not a panic.
-pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Result<Entity, String> {
+pub fn entity(r: &Resource, schema: &ModelSchema, names: &TypeNames) -> Result<Entity, String> {
     let spec = schema
         .entity_type(&r.type_name)
         .ok_or_else(|| format!("unknown entity type `{}`", r.type_name))?;
@@ -115,7 +126,7 @@ pub fn entity(r: &Resource, schema: &ModelSchema, names: &mut TypeNames) -> Resu
         .map_err(|e| format!("`{}` `{}`: {e}", r.type_name, r.id))
 }
 
-fn expression(v: &Value, ty: &AttrType, names: &mut TypeNames) -> Option<RestrictedExpression> {
+fn expression(v: &Value, ty: &AttrType, names: &TypeNames) -> Option<RestrictedExpression> {
     if let Some(name) = v.get(UNKNOWN_MARK).and_then(Value::as_str) {
         return Some(RestrictedExpression::new_unknown(name));
     }
@@ -146,14 +157,21 @@ fn expression(v: &Value, ty: &AttrType, names: &mut TypeNames) -> Option<Restric
     })
 }
 
-/// Every resource of the model as an entity; resources that cannot be built are returned
-/// as errors and left out.
+/// Every resource of the model as an entity, built in parallel; resources that cannot be
+/// built are returned as errors and left out.
 pub fn build(model: &Model, schema: &ModelSchema) -> (Entities, Vec<String>) {
-    let mut names = TypeNames::default();
+    use rayon::prelude::*;
+    let names = TypeNames::new(schema);
+    let built: Vec<Result<Entity, String>> = model
+        .resources
+        .par_iter()
+        .with_min_len(512)
+        .map(|r| entity(r, schema, &names))
+        .collect();
     let mut errors = Vec::new();
-    let mut entities = Vec::with_capacity(model.resources.len());
-    for r in &model.resources {
-        match entity(r, schema, &mut names) {
+    let mut entities = Vec::with_capacity(built.len());
+    for b in built {
+        match b {
             Ok(e) => entities.push(e),
             Err(e) => errors.push(e),
         }

@@ -167,7 +167,7 @@ pub fn evaluate(
     let context = context::build(config);
     let by_type = split_by_type(rules, schema);
 
-    let mut names = entities::TypeNames::default();
+    let names = entities::TypeNames::new(schema);
     let principal = names.uid("Ailint::Auditor", "ailint");
     let action = names.uid("Ailint::Action", "audit");
     let (Ok(principal), Ok(action)) = (principal, action) else {
