@@ -11,6 +11,7 @@ pub mod schema_docs;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -138,7 +139,7 @@ impl Model {
         let mut errors = Vec::new();
         let mut resources: Vec<Resource> = Vec::with_capacity(collected.resources.len());
         let mut index: HashMap<(String, String), usize> = HashMap::new();
-        for mut r in collected.resources {
+        for r in collected.resources {
             let key = (r.type_name.clone(), r.id.clone());
             if let Some(&first) = index.get(&key) {
                 let first: &Resource = &resources[first];
@@ -151,13 +152,15 @@ impl Model {
                 });
                 continue;
             }
-            if let Some(spec) = schema.entity_type(&r.type_name) {
-                check::apply_defaults(&mut r, spec);
-            }
             index.insert(key, resources.len());
             resources.push(r);
         }
 
+        resources.par_iter_mut().with_min_len(256).for_each(|r| {
+            if let Some(spec) = schema.entity_type(&r.type_name) {
+                check::apply_defaults(r, spec);
+            }
+        });
         let mut model = Model {
             resources,
             not_collected: collected.not_collected,
@@ -167,7 +170,7 @@ impl Model {
         derive::derive(&mut model, &collected.accounts);
         model
             .resources
-            .sort_by(|a, b| (&a.type_name, &a.id).cmp(&(&b.type_name, &b.id)));
+            .par_sort_by(|a, b| (&a.type_name, &a.id).cmp(&(&b.type_name, &b.id)));
         model.reindex();
         (model, errors)
     }

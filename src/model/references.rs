@@ -129,28 +129,34 @@ fn aws_managed_alias(reference: &str) -> bool {
 }
 
 pub(super) fn resolve(model: &mut Model, schema: &ModelSchema) {
+    use rayon::prelude::*;
     let index = Index::build(model, schema);
-    let mut synthesized: Vec<Resource> = Vec::new();
-    for i in 0..model.resources.len() {
-        let Some(spec) = schema.entity_type(&model.resources[i].type_name) else {
-            continue;
-        };
-        let mut attrs = std::mem::take(&mut model.resources[i].attributes);
-        let mut unknown = Vec::new();
-        let from = &model.resources[i];
-        resolve_record(
-            &mut attrs,
-            &spec.attrs,
-            "",
-            from,
-            &index,
-            &mut unknown,
-            &mut synthesized,
-        );
-        let r = &mut model.resources[i];
-        r.attributes = attrs;
-        r.unknown.extend(unknown);
-    }
+    // Each resource resolves its own references against the read-only index.
+    let synthesized: Vec<Resource> = model
+        .resources
+        .par_iter_mut()
+        .with_min_len(256)
+        .flat_map_iter(|r| {
+            let mut synthesized = Vec::new();
+            let Some(spec) = schema.entity_type(&r.type_name) else {
+                return synthesized;
+            };
+            let mut attrs = std::mem::take(&mut r.attributes);
+            let mut unknown = Vec::new();
+            resolve_record(
+                &mut attrs,
+                &spec.attrs,
+                "",
+                r,
+                &index,
+                &mut unknown,
+                &mut synthesized,
+            );
+            r.attributes = attrs;
+            r.unknown.extend(unknown);
+            synthesized
+        })
+        .collect();
     for key in synthesized {
         if model.get(&key.type_name, &key.id).is_none() {
             model.push(key);

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -197,11 +198,16 @@ pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputErro
         }
     }
 
+    // Resources are independent: parse and check them in parallel, keeping file order.
     let resources = list("resources", &mut errors);
-    collected.resources.reserve(resources.len());
-    for raw in resources {
-        let offset = offset_of(raw);
-        match resource(src, offset, raw.get(), schema) {
+    let parsed: Vec<Result<Resource, Vec<InputError>>> = resources
+        .par_iter()
+        .with_min_len(256)
+        .map(|raw| resource(src, offset_of(raw), raw.get(), schema))
+        .collect();
+    collected.resources.reserve(parsed.len());
+    for p in parsed {
+        match p {
             Ok(r) => collected.resources.push(r),
             Err(errs) => errors.extend(errs),
         }
