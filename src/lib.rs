@@ -41,17 +41,11 @@ pub fn audit_paths(
         })
         .collect();
     let (model, model_errors) = model::Model::build(collected, schema);
-    errors.extend(model_errors.into_iter().map(|e| {
-        let (path, line) = match e.location.rsplit_once(':') {
-            Some((p, l)) => (p.to_string(), l.parse().ok()),
-            None => (e.location.clone(), None),
-        };
-        engine::ToolError {
-            path,
-            line,
-            column: None,
-            message: e.message,
-        }
+    errors.extend(model_errors.into_iter().map(|e| engine::ToolError {
+        path: e.location.file.to_string(),
+        line: Some(e.location.line),
+        column: None,
+        message: e.message,
     }));
     let names = inputs
         .iter()

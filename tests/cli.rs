@@ -370,3 +370,20 @@ fn demo_audit_finds_all_areas_and_validates() {
     let o = ailint(&["audit", "fixtures/demo/inventory.json"]);
     settings().bind(|| insta::assert_snapshot!("demo-text", stdout(&o)));
 }
+
+#[test]
+fn the_same_resource_in_two_inputs_is_an_error_with_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.json");
+    std::fs::copy("fixtures/cli/mixed.json", &copy).unwrap();
+    let o = ailint(&["audit", "fixtures/cli/mixed.json", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("copy.json:5: duplicate resource"), "{err}");
+    assert!(
+        err.contains("(first at fixtures/cli/mixed.json:5)"),
+        "{err}"
+    );
+    // The first copy is still audited.
+    assert!(stdout(&o).contains("churn-research"));
+}

@@ -248,23 +248,21 @@ pub fn evaluate(
         let meta = &rules.rules[rule_index].meta;
         let counts = per_rule.entry(meta.id.clone()).or_default();
         let resource = &model.resources[ri];
-        match verdict {
-            Verdict::Pass => counts.pass += 1,
+        let (status, reason) = match verdict {
+            Verdict::Pass => {
+                counts.pass += 1;
+                continue;
+            }
             Verdict::Fail => {
                 counts.fail += 1;
-                findings.push(finding(meta, resource, model, Status::Fail, None));
+                (Status::Fail, None)
             }
             Verdict::NotAssessed(reason) => {
                 counts.not_assessed += 1;
-                findings.push(finding(
-                    meta,
-                    resource,
-                    model,
-                    Status::NotAssessed,
-                    Some(reason),
-                ));
+                (Status::NotAssessed, Some(reason))
             }
-        }
+        };
+        findings.push(finding(meta, resource, model, schema, status, reason));
     }
     findings.extend(not_collected_findings(model, rules, &mut per_rule));
     findings.sort_by(|a, b| {
@@ -332,11 +330,15 @@ fn split_by_type<'a>(rules: &RuleSet, schema: &'a ModelSchema) -> HashMap<&'a st
 
 /// Follows a dotted evidence path through records and references: the value, or why it is
 /// unknown.
-fn evidence_value(model: &Model, r: &Resource, path: &str) -> Result<Option<Value>, String> {
+fn evidence_value(
+    model: &Model,
+    schema: &ModelSchema,
+    r: &Resource,
+    path: &str,
+) -> Result<Option<Value>, String> {
     if let Some(u) = r.unknown_for(path) {
         return Err(format!("`{}` is unknown: {}", u.path, u.reason));
     }
-    let schema = ModelSchema::builtin();
     let parts: Vec<&str> = path.split('.').collect();
     let head = parts[0];
     let mut value = match head {
@@ -357,7 +359,7 @@ fn evidence_value(model: &Model, r: &Resource, path: &str) -> Result<Option<Valu
             }
             (Some(AttrType::Entity(target)), Some(Value::String(id))) => {
                 return match model.get(target, &id) {
-                    Some(next) => evidence_value(model, next, &parts[i..].join(".")),
+                    Some(next) => evidence_value(model, schema, next, &parts[i..].join(".")),
                     None => Ok(None),
                 };
             }
@@ -520,6 +522,7 @@ fn finding(
     meta: &RuleMeta,
     r: &Resource,
     model: &Model,
+    schema: &ModelSchema,
     status: Status,
     reason: Option<String>,
 ) -> Finding {
@@ -528,7 +531,7 @@ fn finding(
         .iter()
         .map(|p| Evidence {
             path: p.clone(),
-            value: evidence_value(model, r, p)
+            value: evidence_value(model, schema, r, p)
                 .ok()
                 .flatten()
                 .unwrap_or(Value::Null),

@@ -117,9 +117,9 @@ impl Collected {
 
 /// A model-level problem with the inputs (e.g. the same resource in two inputs).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}")]
+#[error("{}:{}: {message}", location.file, location.line)]
 pub struct ModelError {
-    pub location: String,
+    pub location: Location,
     pub message: String,
 }
 
@@ -144,7 +144,7 @@ impl Model {
             if let Some(&first) = index.get(&key) {
                 let first: &Resource = &resources[first];
                 errors.push(ModelError {
-                    location: format!("{}:{}", r.location.file, r.location.line),
+                    location: r.location.clone(),
                     message: format!(
                         "duplicate resource `{}` of type `{}` (first at {}:{})",
                         r.id, r.type_name, first.location.file, first.location.line

@@ -70,11 +70,6 @@ struct AccountJson {
     name: Option<String>,
 }
 
-/// Whether a text looks like an inventory (used to detect input kinds).
-pub fn looks_like_inventory(text: &str) -> bool {
-    text.trim_start().starts_with('{') && text.contains("\"ailint-inventory/")
-}
-
 /// Reads one inventory file.
 pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputError>) {
     let mut errors = Vec::new();
