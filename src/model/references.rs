@@ -24,10 +24,7 @@ struct Index {
 impl Index {
     fn build(model: &Model, schema: &ModelSchema) -> Index {
         // Only types some attribute refers to need lookup keys (keys, VPCs, guardrails...).
-        let mut targets = std::collections::HashSet::new();
-        for t in schema.entity_types.values() {
-            referenced_types(&t.attrs, &mut targets);
-        }
+        let targets = schema.referenced_types();
         let mut by_alias = HashMap::new();
         for r in model
             .resources
@@ -80,25 +77,6 @@ impl Index {
                 self.by_alias
                     .get(&(type_name.to_string(), reference.to_string()))
             })
-    }
-}
-
-fn referenced_types<'s>(
-    attrs: &'s std::collections::BTreeMap<String, AttrSpec>,
-    out: &mut std::collections::HashSet<&'s str>,
-) {
-    fn walk<'s>(ty: &'s AttrType, out: &mut std::collections::HashSet<&'s str>) {
-        match ty {
-            AttrType::Entity(t) => {
-                out.insert(t.as_str());
-            }
-            AttrType::Set(e) => walk(e, out),
-            AttrType::Record(fields) => referenced_types(fields, out),
-            _ => {}
-        }
-    }
-    for a in attrs.values() {
-        walk(&a.ty, out);
     }
 }
 

@@ -163,6 +163,25 @@ impl ModelSchema {
         })
     }
 
+    /// Entity types some attribute refers to (keys, VPCs, guardrails, accounts, ...).
+    pub fn referenced_types(&self) -> std::collections::HashSet<&str> {
+        fn walk<'s>(ty: &'s AttrType, out: &mut std::collections::HashSet<&'s str>) {
+            match ty {
+                AttrType::Entity(t) => {
+                    out.insert(t.as_str());
+                }
+                AttrType::Set(e) => walk(e, out),
+                AttrType::Record(fields) => fields.values().for_each(|f| walk(&f.ty, out)),
+                _ => {}
+            }
+        }
+        let mut out = std::collections::HashSet::new();
+        for t in self.entity_types.values() {
+            t.attrs.values().for_each(|a| walk(&a.ty, &mut out));
+        }
+        out
+    }
+
     pub fn entity_type(&self, name: &str) -> Option<&EntityTypeSpec> {
         self.entity_types.get(name)
     }
