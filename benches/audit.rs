@@ -394,7 +394,7 @@ fn phases_role() {
     // What `engine::evaluate` does, first in parts (entities, then the Cedar requests
     // alone), then the whole call, so the rest (verdicts, evidence, findings) shows.
     let (entities, entity_errors) = p.time("  evaluate part: Cedar entities", || {
-        engine::entities::build(&model, schema)
+        engine::entities::build(&model, schema, rules.read_tags())
     });
     assert!(entity_errors.is_empty());
     let requests = p.time("  evaluate part: Cedar requests only", || {

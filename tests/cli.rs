@@ -387,3 +387,27 @@ fn the_same_resource_in_two_inputs_is_an_error_with_both_places() {
     // The first copy is still audited.
     assert!(stdout(&o).contains("churn-research"));
 }
+
+#[test]
+fn rules_that_read_tags_see_them() {
+    let o = ailint(&[
+        "audit",
+        "fixtures/cli/mixed.json",
+        "--rules",
+        "fixtures/cli/rules-tags",
+        "--select",
+        "ACME-TAG",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // churn-research carries CostCenter, template-nb does not.
+    let failing: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing, vec!["template-nb"], "{v}");
+}

@@ -88,7 +88,12 @@ fn with_unknowns(r: &Resource) -> Option<serde_json::Map<String, Value>> {
 
 /// Builds the entity of one resource. The model has already checked every value against
 /// the schema, so a failure here is a bug; it is still reported, not a panic.
-pub fn entity(r: &Resource, schema: &ModelSchema, names: &TypeNames) -> Result<Entity, String> {
+pub fn entity(
+    r: &Resource,
+    schema: &ModelSchema,
+    names: &TypeNames,
+    with_tags: bool,
+) -> Result<Entity, String> {
     let spec = schema
         .entity_type(&r.type_name)
         .ok_or_else(|| format!("unknown entity type `{}`", r.type_name))?;
@@ -114,7 +119,7 @@ pub fn entity(r: &Resource, schema: &ModelSchema, names: &TypeNames) -> Result<E
         })?;
         attrs.insert(name.clone(), expr);
     }
-    let tags: Vec<(String, RestrictedExpression)> = if spec.has_tags {
+    let tags: Vec<(String, RestrictedExpression)> = if with_tags && spec.has_tags {
         r.tags
             .iter()
             .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())))
@@ -158,15 +163,16 @@ fn expression(v: &Value, ty: &AttrType, names: &TypeNames) -> Option<RestrictedE
 }
 
 /// Every resource of the model as an entity, built in parallel; resources that cannot be
-/// built are returned as errors and left out.
-pub fn build(model: &Model, schema: &ModelSchema) -> (Entities, Vec<String>) {
+/// built are returned as errors and left out. Tags are copied only when `with_tags` (a
+/// loaded rule reads tags): they are a large share of the store otherwise.
+pub fn build(model: &Model, schema: &ModelSchema, with_tags: bool) -> (Entities, Vec<String>) {
     use rayon::prelude::*;
     let names = TypeNames::new(schema);
     let built: Vec<Result<Entity, String>> = model
         .resources
         .par_iter()
         .with_min_len(512)
-        .map(|r| entity(r, schema, &names))
+        .map(|r| entity(r, schema, &names, with_tags))
         .collect();
     let mut errors = Vec::new();
     let mut entities = Vec::with_capacity(built.len());

@@ -157,7 +157,7 @@ pub fn evaluate(
     inputs: Vec<String>,
     mut errors: Vec<ToolError>,
 ) -> AuditReport {
-    let (entities, entity_errors) = entities::build(model, schema);
+    let (entities, entity_errors) = entities::build(model, schema, rules.read_tags());
     errors.extend(entity_errors.into_iter().map(|message| ToolError {
         path: "<model>".into(),
         line: None,

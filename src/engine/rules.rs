@@ -343,6 +343,13 @@ impl RuleSet {
         });
     }
 
+    /// Whether any rule reads entity tags (`hasTag`/`getTag` are the only ways to).
+    pub fn read_tags(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.meta.source.contains("hasTag(") || r.meta.source.contains("getTag("))
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules
             .iter()
