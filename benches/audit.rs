@@ -33,7 +33,7 @@ use ailint::engine::{self, RuleSet};
 use ailint::model::{Model, ModelSchema};
 use ailint::report::{self, Format};
 use ailint::sources;
-use cedar_policy::{Authorizer, PolicySet, Request};
+use cedar_policy::{Authorizer, Request};
 use rayon::prelude::*;
 
 const SEED: u64 = 1;
@@ -459,15 +459,7 @@ fn cedar_requests(
     config: &Config,
     entities: &cedar_policy::Entities,
 ) -> usize {
-    let mut by_type: std::collections::HashMap<&str, PolicySet> = Default::default();
-    for t in &ModelSchema::builtin().resource_types {
-        for rule in &rules.rules {
-            if rule.meta.resource_type.as_deref().is_none_or(|rt| rt == t) {
-                let set = by_type.entry(t.as_str()).or_default();
-                let _ = set.add(rule.policy.clone());
-            }
-        }
-    }
+    let by_type = engine::split_by_type(rules, ModelSchema::builtin());
     let context = engine::context::build(config);
     let names = engine::entities::TypeNames::new(ModelSchema::builtin());
     let principal = names.uid("Ailint::Auditor", "ailint").expect("uid");
@@ -495,7 +487,7 @@ fn cedar_requests(
                 None,
             )
             .expect("request");
-            let response = authorizer.is_authorized(&request, set, entities);
+            let response = authorizer.is_authorized(&request, &set.set, entities);
             std::hint::black_box(response);
             true
         })
