@@ -33,8 +33,6 @@ use ailint::engine::{self, RuleSet};
 use ailint::model::{Model, ModelSchema};
 use ailint::report::{self, Format};
 use ailint::sources;
-use cedar_policy::{Authorizer, Request};
-use rayon::prelude::*;
 
 const SEED: u64 = 1;
 const DEFAULT_SIZES: [usize; 2] = [10_000, 100_000];
@@ -391,26 +389,24 @@ fn phases_role() {
     });
     assert!(model_errors.is_empty());
 
-    // What `engine::evaluate` does, first in parts (entities, then the Cedar requests
-    // alone), then the whole call, so the rest (verdicts, evidence, findings) shows.
-    let (entities, entity_errors) = p.time("  evaluate part: Cedar entities", || {
-        engine::entities::build(&model, schema, rules.read_tags())
-    });
-    assert!(entity_errors.is_empty());
-    let requests = p.time("  evaluate part: Cedar requests only", || {
-        cedar_requests(&model, &rules, &config, &entities)
-    });
-    p.time("  drop the entities", || drop(entities));
-    let report = p.time("evaluate: engine::evaluate (all of it)", || {
-        engine::evaluate(
-            &model,
-            &rules,
-            &config,
-            schema,
-            vec![path.display().to_string()],
-            vec![],
-        )
-    });
+    let report = p.time(
+        "evaluate: Cedar entities per batch, requests, findings",
+        || {
+            engine::evaluate(
+                &model,
+                &rules,
+                &config,
+                schema,
+                vec![path.display().to_string()],
+                vec![],
+            )
+        },
+    );
+    let requests: u64 = report
+        .per_rule
+        .values()
+        .map(|c| c.pass + c.fail + c.not_assessed)
+        .sum();
     let rendered = p.time("report: JSON rendering", || {
         report::render(&report, Format::Json, false)
     });
@@ -423,7 +419,7 @@ fn phases_role() {
     let (_, peak) = rss();
 
     println!(
-        "\n## In process, {size} resources, {label} ({} rules, {requests} requests, {findings} findings)\n",
+        "\n## In process, {size} resources, {label} ({} rules, {requests} verdicts, {findings} findings)\n",
         rules.rules.len()
     );
     println!("| phase | time | share of total | RSS after |");
@@ -449,47 +445,4 @@ fn phases_role() {
         peak,
         base_rss
     );
-}
-
-/// One request per resource against the rules of its type, as the engine asks them, with
-/// nothing done with the answers: the cost of Cedar itself.
-fn cedar_requests(
-    model: &Model,
-    rules: &RuleSet,
-    config: &Config,
-    entities: &cedar_policy::Entities,
-) -> usize {
-    let by_type = engine::split_by_type(rules, ModelSchema::builtin());
-    let context = engine::context::build(config);
-    let names = engine::entities::TypeNames::new(ModelSchema::builtin());
-    let principal = names.uid("Ailint::Auditor", "ailint").expect("uid");
-    let action = names.uid("Ailint::Action", "audit").expect("uid");
-    let uids: Vec<_> = model
-        .resources
-        .iter()
-        .map(|r| names.uid(&r.type_name, &r.id).ok())
-        .collect();
-    let authorizer = Authorizer::new();
-    model
-        .resources
-        .par_iter()
-        .enumerate()
-        .with_min_len(256)
-        .filter(|(i, r)| {
-            let (Some(set), Some(uid)) = (by_type.get(r.type_name.as_str()), &uids[*i]) else {
-                return false;
-            };
-            let request = Request::new(
-                principal.clone(),
-                action.clone(),
-                uid.clone(),
-                context.clone(),
-                None,
-            )
-            .expect("request");
-            let response = authorizer.is_authorized(&request, &set.set, entities);
-            std::hint::black_box(response);
-            true
-        })
-        .count()
 }

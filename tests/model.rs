@@ -335,5 +335,8 @@ fn guardrail_filters_count_only_when_enabled_and_blocking() {
         serde_json::json!(["PROFANITY"])
     );
     assert!(!g.attributes.contains_key("groundingThreshold"));
-    assert_eq!(g.attributes["relevanceThreshold"], 0.75);
+    assert_eq!(
+        g.attributes["relevanceThreshold"],
+        ailint::model::Value::Decimal(7500)
+    );
 }

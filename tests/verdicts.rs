@@ -25,7 +25,7 @@ fn verdict<'a>(
     report
         .findings
         .iter()
-        .find(|f| f.rule_id == rule && f.resource.name == name)
+        .find(|f| f.rule_id == rule && &*f.resource.name == name)
 }
 
 #[test]

@@ -1,14 +1,13 @@
 //! The model as Cedar entities, built in code (much faster than through Cedar's JSON).
+//! The engine builds them batch by batch ([`super::evaluate`]), never all at once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::str::FromStr;
 
-use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
-use serde_json::Value;
+use cedar_policy::{Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
 
-use crate::model::check::decimal_literal;
 use crate::model::schema::{AttrType, ModelSchema};
-use crate::model::{Model, Resource};
+use crate::model::{Model, Resource, Value};
 
 /// Entity type names, parsed once; read-only so entities can be built in parallel.
 #[derive(Default)]
@@ -44,50 +43,15 @@ impl TypeNames {
     }
 }
 
-/// Marks an unknown value inside the attribute JSON handed to [`expression`].
-const UNKNOWN_MARK: &str = "__ailint_unknown";
-
 /// The name of the Cedar unknown standing for `path` of a resource; residual policies
 /// carry it, so a "not assessed" verdict can say which facts it depends on.
 pub fn unknown_name(type_name: &str, id: &str, path: &str) -> String {
     format!("{type_name}|{id}|{path}")
 }
 
-/// The attributes with every unknown attribute path set to an unknown marker, so partial
-/// evaluation can decide what does not depend on them.
-fn with_unknowns(r: &Resource) -> Option<serde_json::Map<String, Value>> {
-    let paths: Vec<&str> = r
-        .unknown
-        .iter()
-        .map(|u| u.path.as_str())
-        .filter(|p| !p.starts_with("documents."))
-        .collect();
-    if paths.is_empty() {
-        return None;
-    }
-    let mut attrs = r.attributes.clone();
-    for path in paths {
-        let marker = serde_json::json!({ UNKNOWN_MARK: unknown_name(&r.type_name, &r.id, path) });
-        // An unknown field of an absent record makes the record unknown as a whole.
-        let mut parts = path.split('.').peekable();
-        let mut obj = &mut attrs;
-        while let Some(part) = parts.next() {
-            let descend = parts.peek().is_some() && matches!(obj.get(part), Some(Value::Object(_)));
-            if !descend {
-                obj.insert(part.to_string(), marker);
-                break;
-            }
-            match obj.get_mut(part) {
-                Some(Value::Object(inner)) => obj = inner,
-                _ => break,
-            }
-        }
-    }
-    Some(attrs)
-}
-
-/// Builds the entity of one resource. The model has already checked every value against
-/// the schema, so a failure here is a bug; it is still reported, not a panic.
+/// Builds the entity of one resource. Unknown facts become Cedar unknowns, so partial
+/// evaluation can decide what does not depend on them. The model has already checked every
+/// value against the schema, so a failure here is a bug; it is still reported, not a panic.
 pub fn entity(
     r: &Resource,
     schema: &ModelSchema,
@@ -95,98 +59,195 @@ pub fn entity(
     with_tags: bool,
 ) -> Result<Entity, String> {
     let spec = schema
-        .entity_type(&r.type_name)
+        .entity_type(r.type_name)
         .ok_or_else(|| format!("unknown entity type `{}`", r.type_name))?;
-    let uid = names.uid(&r.type_name, &r.id)?;
-    let marked = with_unknowns(r);
-    let attributes = marked.as_ref().unwrap_or(&r.attributes);
-    let mut attrs = HashMap::with_capacity(spec.attrs.len());
+    let uid = names.uid(r.type_name, &r.id)?;
+    let unknowns: Vec<&str> = r
+        .unknown
+        .iter()
+        .map(|u| u.path.as_str())
+        .filter(|p| !p.starts_with("documents."))
+        .collect();
+    let builder = Builder {
+        r,
+        names,
+        unknowns: &unknowns,
+    };
+    let mut attrs = Vec::with_capacity(spec.attrs.len());
     for (name, attr) in &spec.attrs {
         let envelope = match name.as_str() {
-            "name" => r.name.clone().map(Value::String),
-            "region" => r.region.clone().map(Value::String),
-            "account" if r.type_name != "AWS::Region" => r.account.clone().map(Value::String),
+            "name" => Some(r.name.as_deref().map(Value::from)),
+            "region" => Some(r.region.as_deref().map(Value::from)),
+            "account" if r.type_name != "AWS::Region" => {
+                Some(r.account.as_deref().map(Value::from))
+            }
             _ => None,
         };
-        let Some(value) = envelope.as_ref().or_else(|| attributes.get(name)) else {
-            continue;
+        let value = match &envelope {
+            Some(v) => v.as_ref(),
+            None => r.attributes.get(name),
         };
-        let expr = expression(value, &attr.ty, names).ok_or_else(|| {
-            format!(
-                "`{}` `{}`: attribute `{name}` does not match the schema",
-                r.type_name, r.id
-            )
-        })?;
-        attrs.insert(name.clone(), expr);
+        if let Some(expr) = builder.attribute(name, value, &attr.ty)? {
+            attrs.push((name.clone(), expr));
+        }
     }
     let tags: Vec<(String, RestrictedExpression)> = if with_tags && spec.has_tags {
         r.tags
             .iter()
-            .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    RestrictedExpression::new_string(v.to_string()),
+                )
+            })
             .collect()
     } else {
         Vec::new()
     };
-    Entity::new_with_tags(uid, attrs, HashSet::new(), tags)
+    Entity::new_with_tags(uid, attrs, [], tags)
         .map_err(|e| format!("`{}` `{}`: {e}", r.type_name, r.id))
 }
 
-fn expression(v: &Value, ty: &AttrType, names: &TypeNames) -> Option<RestrictedExpression> {
-    if let Some(name) = v.get(UNKNOWN_MARK).and_then(Value::as_str) {
-        return Some(RestrictedExpression::new_unknown(name));
-    }
-    Some(match (ty, v) {
-        (AttrType::Bool, Value::Bool(b)) => RestrictedExpression::new_bool(*b),
-        (AttrType::Long, Value::Number(n)) => RestrictedExpression::new_long(n.as_i64()?),
-        (AttrType::String, Value::String(s)) => RestrictedExpression::new_string(s.clone()),
-        (AttrType::Decimal, v) => RestrictedExpression::new_decimal(decimal_literal(v)?),
-        (AttrType::Entity(t), Value::String(id)) => {
-            RestrictedExpression::new_entity_uid(names.uid(t, id).ok()?)
-        }
-        (AttrType::Set(elem), Value::Array(items)) => RestrictedExpression::new_set(
-            items
-                .iter()
-                .map(|i| expression(i, elem, names))
-                .collect::<Option<Vec<_>>>()?,
-        ),
-        (AttrType::Record(fields), Value::Object(obj)) => {
-            let mut out = Vec::with_capacity(obj.len());
-            for (k, fv) in obj {
-                let f = fields.get(k)?;
-                out.push((k.clone(), expression(fv, &f.ty, names)?));
-            }
-
-            RestrictedExpression::new_record(out).ok()?
-        }
-        _ => return None,
-    })
+struct Builder<'a> {
+    r: &'a Resource,
+    names: &'a TypeNames,
+    /// The resource's unknown attribute paths.
+    unknowns: &'a [&'a str],
 }
 
-/// Every resource of the model as an entity, built in parallel; resources that cannot be
-/// built are returned as errors and left out. Tags are copied only when `with_tags` (a
-/// loaded rule reads tags): they are a large share of the store otherwise.
-pub fn build(model: &Model, schema: &ModelSchema, with_tags: bool) -> (Entities, Vec<String>) {
-    use rayon::prelude::*;
-    let names = TypeNames::new(schema);
-    let built: Vec<Result<Entity, String>> = model
-        .resources
-        .par_iter()
-        .with_min_len(512)
-        .map(|r| entity(r, schema, &names, with_tags))
-        .collect();
-    let mut errors = Vec::new();
-    let mut entities = Vec::with_capacity(built.len());
-    for b in built {
-        match b {
-            Ok(e) => entities.push(e),
-            Err(e) => errors.push(e),
+impl Builder<'_> {
+    /// The expression of the attribute at `path`: the value, an unknown where the value or a
+    /// field inside it is unknown, or nothing when it is absent and not unknown.
+    fn attribute(
+        &self,
+        path: &str,
+        value: Option<&Value>,
+        ty: &AttrType,
+    ) -> Result<Option<RestrictedExpression>, String> {
+        let mut under = self.unknowns.iter().filter(|u| {
+            u.len() > path.len() && u.starts_with(path) && u.as_bytes()[path.len()] == b'.'
+        });
+        if self.unknowns.contains(&path) {
+            return Ok(Some(self.unknown(path)));
+        }
+        let Some(first_under) = under.next() else {
+            return match value {
+                Some(v) => self
+                    .expression(v, ty)
+                    .map(Some)
+                    .ok_or_else(|| self.mismatch(path)),
+                None => Ok(None),
+            };
+        };
+        // A field inside is unknown: build the record field by field. An unknown field of an
+        // absent record makes the record unknown as a whole.
+        let (Some(Value::Record(record)), AttrType::Record(fields)) = (value, ty) else {
+            return Ok(Some(self.unknown(first_under)));
+        };
+        let mut names: Vec<&str> = record.iter().map(|(k, _)| k).collect();
+        for u in self
+            .unknowns
+            .iter()
+            .filter(|u| u.starts_with(path) && u.len() > path.len())
+        {
+            let rest = &u[path.len() + 1..];
+            let field = rest.split('.').next().unwrap_or(rest);
+            if !names.contains(&field) {
+                names.push(field);
+            }
+        }
+        let mut out = Vec::with_capacity(names.len());
+        for field in names {
+            let Some(spec) = fields.get(field) else {
+                continue;
+            };
+            let sub = format!("{path}.{field}");
+            if let Some(expr) = self.attribute(&sub, record.get(field), &spec.ty)? {
+                out.push((field.to_string(), expr));
+            }
+        }
+        RestrictedExpression::new_record(out)
+            .map(Some)
+            .map_err(|e| format!("`{}` `{}`: {e}", self.r.type_name, self.r.id))
+    }
+
+    fn unknown(&self, path: &str) -> RestrictedExpression {
+        RestrictedExpression::new_unknown(unknown_name(self.r.type_name, &self.r.id, path))
+    }
+
+    fn mismatch(&self, path: &str) -> String {
+        format!(
+            "`{}` `{}`: attribute `{path}` does not match the schema",
+            self.r.type_name, self.r.id
+        )
+    }
+
+    fn expression(&self, v: &Value, ty: &AttrType) -> Option<RestrictedExpression> {
+        Some(match (ty, v) {
+            (AttrType::Bool, Value::Bool(b)) => RestrictedExpression::new_bool(*b),
+            (AttrType::Long, Value::Long(n)) => RestrictedExpression::new_long(*n),
+            (AttrType::String, Value::String(s)) => RestrictedExpression::new_string(s.to_string()),
+            (AttrType::Decimal, Value::Decimal(d)) => {
+                RestrictedExpression::new_decimal(Value::decimal_literal(*d))
+            }
+            (AttrType::Entity(t), Value::String(id)) => {
+                RestrictedExpression::new_entity_uid(self.names.uid(t, id).ok()?)
+            }
+            (AttrType::Set(elem), Value::Set(items)) => RestrictedExpression::new_set(
+                items
+                    .iter()
+                    .map(|i| self.expression(i, elem))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            (AttrType::Record(fields), Value::Record(record)) => {
+                let mut out = Vec::with_capacity(record.len());
+                for (k, fv) in record.iter() {
+                    let f = fields.get(k)?;
+                    out.push((k.to_string(), self.expression(fv, &f.ty)?));
+                }
+                RestrictedExpression::new_record(out).ok()?
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The resources each resource refers to (its references' ids resolved to positions in
+/// the model), following records and sets.
+pub fn references(model: &Model, schema: &ModelSchema, r: &Resource, out: &mut Vec<usize>) {
+    fn walk(model: &Model, v: &Value, ty: &AttrType, out: &mut Vec<usize>) {
+        match (ty, v) {
+            (AttrType::Entity(t), Value::String(id)) => {
+                if let Some(i) = model.position(t, id) {
+                    out.push(i);
+                }
+            }
+            (AttrType::Set(elem), Value::Set(items)) => {
+                if matches!(**elem, AttrType::Entity(_) | AttrType::Record(_)) {
+                    items.iter().for_each(|i| walk(model, i, elem, out));
+                }
+            }
+            (AttrType::Record(fields), Value::Record(record)) => {
+                for (k, fv) in record.iter() {
+                    if let Some(f) = fields.get(k) {
+                        walk(model, fv, &f.ty, out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    match Entities::from_entities(entities, None) {
-        Ok(e) => (e, errors),
-        Err(e) => {
-            errors.push(e.to_string());
-            (Entities::empty(), errors)
+    let Some(spec) = schema.entity_type(r.type_name) else {
+        return;
+    };
+    if let (Some(account), Some(attr)) = (&r.account, spec.attrs.get("account")) {
+        if r.type_name != "AWS::Region" {
+            walk(model, &Value::from(&**account), &attr.ty, out);
+        }
+    }
+    for (name, value) in r.attributes.iter() {
+        if let Some(attr) = spec.attrs.get(name) {
+            walk(model, value, &attr.ty, out);
         }
     }
 }

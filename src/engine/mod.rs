@@ -6,17 +6,18 @@ pub mod context;
 pub mod entities;
 pub mod rules;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
-use cedar_policy::{AuthorizationError, Authorizer, EntityUid, PolicySet, Request};
+use cedar_policy::{AuthorizationError, Authorizer, Context, Entities, PolicySet, Request};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::model::schema::ModelSchema;
-use crate::model::{AttrType, Location, Model, Resource};
+use crate::model::{AttrType, Location, Model, Resource, Value};
 pub use rules::{Rule, RuleError, RuleMeta, RuleSet, Severity};
 
 /// What the run found about one rule on one resource.
@@ -27,24 +28,25 @@ pub enum Status {
     NotAssessed,
 }
 
-/// The resource a finding is about, as reporters see it.
+/// The resource a finding is about, as reporters see it. Its strings are shared with the
+/// model: a run can have a finding for most resources.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResourceRef {
     #[serde(rename = "type")]
-    pub type_name: String,
-    pub id: String,
-    pub name: String,
-    pub account: Option<String>,
-    pub region: Option<String>,
+    pub type_name: Arc<str>,
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub account: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
     pub location: Location,
 }
 
 impl ResourceRef {
-    fn of(r: &Resource) -> ResourceRef {
+    fn of(r: &Resource, type_name: Arc<str>) -> ResourceRef {
         ResourceRef {
-            type_name: r.type_name.clone(),
+            type_name,
             id: r.id.clone(),
-            name: r.display_name().to_string(),
+            name: r.name.clone().unwrap_or_else(|| r.id.clone()),
             account: r.account.clone(),
             region: r.region.clone(),
             location: r.location.clone(),
@@ -57,7 +59,7 @@ impl ResourceRef {
 pub struct Evidence {
     pub path: String,
     /// `null` when the attribute is absent.
-    pub value: Value,
+    pub value: Json,
 }
 
 /// A failed or not-assessed rule on a resource.
@@ -149,6 +151,36 @@ enum Verdict {
     NotAssessed(String),
 }
 
+/// Resources per batch. Each batch builds a Cedar entity store of its resources and the
+/// resources they refer to, evaluates, and frees it: the whole model is never held as
+/// Cedar entities at once (about 3-6 KB each), and batches run in parallel.
+const BATCH: usize = 2048;
+
+/// What one batch found.
+#[derive(Default)]
+struct BatchResult {
+    findings: Vec<Finding>,
+    /// Per rule index: (pass, fail, not assessed).
+    counts: Vec<(u64, u64, u64)>,
+    errors: Vec<String>,
+}
+
+/// What every batch shares.
+struct Evaluation<'a> {
+    model: &'a Model,
+    rules: &'a RuleSet,
+    schema: &'a ModelSchema,
+    by_type: HashMap<&'a str, TypeRules>,
+    names: entities::TypeNames,
+    context: Context,
+    with_tags: bool,
+    /// Ids of resources with unknown facts: resources referring to them are evaluated
+    /// partially.
+    uncertain: HashSet<&'a str>,
+    /// Rule metadata as findings carry it.
+    type_names: HashMap<&'static str, Arc<str>>,
+}
+
 /// Evaluates every rule on every resource of the model.
 pub fn evaluate(
     model: &Model,
@@ -158,115 +190,57 @@ pub fn evaluate(
     inputs: Vec<String>,
     mut errors: Vec<ToolError>,
 ) -> AuditReport {
-    let (entities, entity_errors) = entities::build(model, schema, rules.read_tags());
-    errors.extend(entity_errors.into_iter().map(|message| ToolError {
-        path: "<model>".into(),
-        line: None,
-        column: None,
-        message,
-    }));
-    let context = context::build(config);
-    let by_type = split_by_type(rules, schema);
-
-    let names = entities::TypeNames::new(schema);
-    let principal = names.uid("Ailint::Auditor", "ailint");
-    let action = names.uid("Ailint::Action", "audit");
-    let (Ok(principal), Ok(action)) = (principal, action) else {
-        unreachable!("fixed entity type names parse")
+    let eval = Evaluation {
+        model,
+        rules,
+        schema,
+        by_type: split_by_type(rules, schema),
+        names: entities::TypeNames::new(schema),
+        context: context::build(config),
+        with_tags: rules.read_tags(),
+        uncertain: model
+            .resources
+            .iter()
+            .filter(|r| has_unknown(r))
+            .map(|r| &*r.id)
+            .collect(),
+        type_names: model
+            .resources
+            .iter()
+            .map(|r| (r.type_name, Arc::from(r.type_name)))
+            .collect(),
     };
-    let uids: Vec<Option<EntityUid>> = model
-        .resources
-        .iter()
-        .map(|r| names.uid(&r.type_name, &r.id).ok())
+    let indices: Vec<usize> = (0..model.resources.len()).collect();
+    let results: Vec<BatchResult> = indices
+        .par_chunks(BATCH)
+        .map(|batch| eval.batch(batch))
         .collect();
-
-    let partial = needs_partial_evaluation(model);
-    let authorizer = Authorizer::new();
-    let verdicts: Vec<(usize, usize, Verdict)> = model
-        .resources
-        .par_iter()
-        .enumerate()
-        .with_min_len(256)
-        .flat_map_iter(|(ri, r)| {
-            let mut out = Vec::new();
-            let (Some(type_rules), Some(uid)) = (by_type.get(r.type_name.as_str()), &uids[ri])
-            else {
-                return out.into_iter();
-            };
-            let request = Request::new(
-                principal.clone(),
-                action.clone(),
-                uid.clone(),
-                context.clone(),
-                None,
-            );
-            let outcome = match request {
-                Ok(req) if partial[ri] => partial_outcome(
-                    authorizer.is_authorized_partial(&req, &type_rules.set, &entities),
-                    model,
-                    r,
-                ),
-                Ok(req) => {
-                    concrete_outcome(&authorizer.is_authorized(&req, &type_rules.set, &entities))
-                }
-                Err(e) => Outcome {
-                    errored: type_rules
-                        .rules
-                        .iter()
-                        .map(|&i| (rules.rules[i].meta.id.clone(), e.to_string()))
-                        .collect(),
-                    ..Outcome::default()
-                },
-            };
-            for &rule_index in &type_rules.rules {
-                let id = &rules.rules[rule_index].meta.id;
-                let verdict = if let Some(reason) = outcome.residual.get(id) {
-                    Verdict::NotAssessed(reason.clone())
-                } else if let Some(e) = outcome.errored.get(id) {
-                    Verdict::NotAssessed(format!("evaluation error: {e}"))
-                } else if outcome.satisfied.contains(id) {
-                    Verdict::Fail
-                } else {
-                    Verdict::Pass
-                };
-                out.push((rule_index, ri, verdict));
-            }
-            out.into_iter()
-        })
-        .collect();
-
-    // Freeing a large entity store takes a noticeable share of a run; let it overlap
-    // with building the report.
-    std::thread::spawn(move || drop(entities));
 
     let mut per_rule: BTreeMap<String, Counts> = rules
         .rules
         .iter()
         .map(|r| (r.meta.id.clone(), Counts::default()))
         .collect();
-    let mut findings = Vec::new();
-    for (rule_index, ri, verdict) in verdicts {
-        let meta = &rules.rules[rule_index].meta;
-        let counts = per_rule.entry(meta.id.clone()).or_default();
-        let resource = &model.resources[ri];
-        let (status, reason) = match verdict {
-            Verdict::Pass => {
-                counts.pass += 1;
-                continue;
-            }
-            Verdict::Fail => {
-                counts.fail += 1;
-                (Status::Fail, None)
-            }
-            Verdict::NotAssessed(reason) => {
-                counts.not_assessed += 1;
-                (Status::NotAssessed, Some(reason))
-            }
-        };
-        findings.push(finding(meta, resource, model, schema, status, reason));
+    let mut findings = Vec::with_capacity(results.iter().map(|b| b.findings.len()).sum());
+    for batch in results {
+        for (rule_index, (pass, fail, not_assessed)) in batch.counts.into_iter().enumerate() {
+            let counts = per_rule
+                .entry(rules.rules[rule_index].meta.id.clone())
+                .or_default();
+            counts.pass += pass;
+            counts.fail += fail;
+            counts.not_assessed += not_assessed;
+        }
+        findings.extend(batch.findings);
+        errors.extend(batch.errors.into_iter().map(|message| ToolError {
+            path: "<model>".into(),
+            line: None,
+            column: None,
+            message,
+        }));
     }
     findings.extend(not_collected_findings(model, rules, &mut per_rule));
-    findings.sort_by(|a, b| {
+    findings.par_sort_by(|a, b| {
         (
             b.status == Status::Fail,
             b.severity,
@@ -290,6 +264,7 @@ pub fn evaluate(
         not_assessed: t.not_assessed + c.not_assessed,
     });
     errors.sort();
+    errors.dedup();
     AuditReport {
         tool: "ailint",
         version: crate::VERSION,
@@ -299,7 +274,7 @@ pub fn evaluate(
         resources: model
             .resources
             .iter()
-            .filter(|r| !crate::model::schema::is_synthesized(&r.type_name))
+            .filter(|r| !crate::model::schema::is_synthesized(r.type_name))
             .count(),
         rules: rules.rules.iter().map(|r| r.meta.clone()).collect(),
         findings,
@@ -307,6 +282,174 @@ pub fn evaluate(
         totals,
         errors,
     }
+}
+
+impl Evaluation<'_> {
+    /// Evaluates the resources at `batch` (positions in the model) against an entity store
+    /// of them and of everything they refer to, directly or through other references.
+    fn batch(&self, batch: &[usize]) -> BatchResult {
+        let model = self.model;
+        let mut result = BatchResult {
+            counts: vec![(0, 0, 0); self.rules.rules.len()],
+            ..BatchResult::default()
+        };
+        let mut members: Vec<usize> = batch.to_vec();
+        let mut seen: HashSet<usize> = batch.iter().copied().collect();
+        let mut next = 0;
+        let mut refs = Vec::new();
+        while next < members.len() {
+            refs.clear();
+            entities::references(
+                model,
+                self.schema,
+                &model.resources[members[next]],
+                &mut refs,
+            );
+            for &i in &refs {
+                if seen.insert(i) {
+                    members.push(i);
+                }
+            }
+            next += 1;
+        }
+        let built: Vec<cedar_policy::Entity> = members
+            .iter()
+            .filter_map(|&i| {
+                match entities::entity(
+                    &model.resources[i],
+                    self.schema,
+                    &self.names,
+                    self.with_tags,
+                ) {
+                    Ok(e) => Some(e),
+                    Err(e) => {
+                        result.errors.push(e);
+                        None
+                    }
+                }
+            })
+            .collect();
+        let store = match Entities::from_entities(built, None) {
+            Ok(store) => store,
+            Err(e) => {
+                result.errors.push(e.to_string());
+                Entities::empty()
+            }
+        };
+        let (Ok(principal), Ok(action)) = (
+            self.names.uid("Ailint::Auditor", "ailint"),
+            self.names.uid("Ailint::Action", "audit"),
+        ) else {
+            unreachable!("fixed entity type names parse")
+        };
+        let authorizer = Authorizer::new();
+        for &ri in batch {
+            let r = &model.resources[ri];
+            let Some(type_rules) = self.by_type.get(r.type_name) else {
+                continue;
+            };
+            let request = self.names.uid(r.type_name, &r.id).and_then(|uid| {
+                Request::new(
+                    principal.clone(),
+                    action.clone(),
+                    uid,
+                    self.context.clone(),
+                    None,
+                )
+                .map_err(|e| e.to_string())
+            });
+            let outcome = match request {
+                Ok(req) if self.needs_partial(r) => partial_outcome(
+                    authorizer.is_authorized_partial(&req, &type_rules.set, &store),
+                    model,
+                    r,
+                ),
+                Ok(req) => {
+                    concrete_outcome(&authorizer.is_authorized(&req, &type_rules.set, &store))
+                }
+                Err(e) => Outcome {
+                    errored: type_rules
+                        .rules
+                        .iter()
+                        .map(|&i| (self.rules.rules[i].meta.id.clone(), e.clone()))
+                        .collect(),
+                    ..Outcome::default()
+                },
+            };
+            for &rule_index in &type_rules.rules {
+                let meta = &self.rules.rules[rule_index].meta;
+                let id = &meta.id;
+                let verdict = if let Some(reason) = outcome.residual.get(id) {
+                    Verdict::NotAssessed(reason.clone())
+                } else if let Some(e) = outcome.errored.get(id) {
+                    Verdict::NotAssessed(format!("evaluation error: {e}"))
+                } else if outcome.satisfied.iter().any(|s| s == id) {
+                    Verdict::Fail
+                } else {
+                    Verdict::Pass
+                };
+                let counts = &mut result.counts[rule_index];
+                let (status, reason) = match verdict {
+                    Verdict::Pass => {
+                        counts.0 += 1;
+                        continue;
+                    }
+                    Verdict::Fail => {
+                        counts.1 += 1;
+                        (Status::Fail, None)
+                    }
+                    Verdict::NotAssessed(reason) => {
+                        counts.2 += 1;
+                        (Status::NotAssessed, Some(reason))
+                    }
+                };
+                let type_name = self
+                    .type_names
+                    .get(r.type_name)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(r.type_name));
+                result.findings.push(finding(
+                    meta,
+                    r,
+                    type_name,
+                    model,
+                    self.schema,
+                    status,
+                    reason,
+                ));
+            }
+        }
+        // Entity stores free slowly; the batch's own thread does it while others work.
+        drop(store);
+        result
+    }
+
+    /// Whether evaluating `r` can meet an unknown value: its own unknown attributes, or a
+    /// reference to a resource with one. The rest are evaluated concretely (faster); an
+    /// unknown met there anyway is an evaluation error, which is also "not assessed".
+    fn needs_partial(&self, r: &Resource) -> bool {
+        fn mentions(v: &Value, ids: &HashSet<&str>) -> bool {
+            match v {
+                Value::String(s) => ids.contains(&**s),
+                Value::Set(items) => items.iter().any(|i| mentions(i, ids)),
+                Value::Record(rec) => rec.iter().any(|(_, i)| mentions(i, ids)),
+                _ => false,
+            }
+        }
+        has_unknown(r)
+            || (!self.uncertain.is_empty()
+                && (r
+                    .attributes
+                    .iter()
+                    .any(|(_, v)| mentions(v, &self.uncertain))
+                    || r.account
+                        .as_deref()
+                        .is_some_and(|a| self.uncertain.contains(a))))
+    }
+}
+
+fn has_unknown(r: &Resource) -> bool {
+    r.unknown.iter().any(|u| !u.path.starts_with("documents."))
 }
 
 /// The rules that apply to each resource type: those scoped to it and the unscoped ones.
@@ -337,30 +480,34 @@ fn evidence_value(
     schema: &ModelSchema,
     r: &Resource,
     path: &str,
-) -> Result<Option<Value>, String> {
+) -> Result<Option<Json>, String> {
     if let Some(u) = r.unknown_for(path) {
         return Err(format!("`{}` is unknown: {}", u.path, u.reason));
     }
     let parts: Vec<&str> = path.split('.').collect();
     let head = parts[0];
-    let mut value = match head {
-        "name" => r.name.clone().map(Value::String),
-        "region" => r.region.clone().map(Value::String),
-        "account" if r.type_name != "AWS::Region" => r.account.clone().map(Value::String),
-        _ => r.attributes.get(head).cloned(),
+    let envelope = match head {
+        "name" => Some(r.name.as_deref().map(Value::from)),
+        "region" => Some(r.region.as_deref().map(Value::from)),
+        "account" if r.type_name != "AWS::Region" => Some(r.account.as_deref().map(Value::from)),
+        _ => None,
+    };
+    let mut value = match &envelope {
+        Some(v) => v.as_ref(),
+        None => r.attributes.get(head),
     };
     let mut ty = schema
-        .entity_type(&r.type_name)
+        .entity_type(r.type_name)
         .and_then(|s| s.attrs.get(head))
         .map(|a| &a.ty);
     for (i, part) in parts.iter().enumerate().skip(1) {
         match (ty, value) {
-            (Some(AttrType::Record(fields)), Some(Value::Object(mut obj))) => {
-                value = obj.remove(*part);
+            (Some(AttrType::Record(fields)), Some(Value::Record(record))) => {
+                value = record.get(part);
                 ty = fields.get(*part).map(|f| &f.ty);
             }
             (Some(AttrType::Entity(target)), Some(Value::String(id))) => {
-                return match model.get(target, &id) {
+                return match model.get(target, id) {
                     Some(next) => evidence_value(model, schema, next, &parts[i..].join(".")),
                     None => Ok(None),
                 };
@@ -368,7 +515,7 @@ fn evidence_value(
             _ => return Ok(None),
         }
     }
-    Ok(value)
+    Ok(value.map(Value::to_json))
 }
 
 /// What Cedar said of one request, by rule id.
@@ -472,35 +619,6 @@ fn unknown_reasons(residual: &str, model: &Model, subject: &Resource) -> String 
     }
 }
 
-/// Resources whose evaluation can meet an unknown value: their own unknown attributes, or
-/// a reference to a resource with one. The rest are evaluated concretely (faster); an
-/// unknown met there anyway is an evaluation error, which is also "not assessed".
-fn needs_partial_evaluation(model: &Model) -> Vec<bool> {
-    let has_unknown = |r: &Resource| r.unknown.iter().any(|u| !u.path.starts_with("documents."));
-    let uncertain: std::collections::HashSet<&str> = model
-        .resources
-        .iter()
-        .filter(|r| has_unknown(r))
-        .map(|r| r.id.as_str())
-        .collect();
-    fn mentions(v: &Value, ids: &std::collections::HashSet<&str>) -> bool {
-        match v {
-            Value::String(s) => ids.contains(s.as_str()),
-            Value::Array(items) => items.iter().any(|i| mentions(i, ids)),
-            Value::Object(obj) => obj.values().any(|i| mentions(i, ids)),
-            _ => false,
-        }
-    }
-    model
-        .resources
-        .iter()
-        .map(|r| {
-            has_unknown(r)
-                || (!uncertain.is_empty() && r.attributes.values().any(|v| mentions(v, &uncertain)))
-        })
-        .collect()
-}
-
 fn fingerprint(rule: &str, r: &ResourceRef) -> String {
     let mut h = Sha256::new();
     for part in [
@@ -523,6 +641,7 @@ fn fingerprint(rule: &str, r: &ResourceRef) -> String {
 fn finding(
     meta: &RuleMeta,
     r: &Resource,
+    type_name: Arc<str>,
     model: &Model,
     schema: &ModelSchema,
     status: Status,
@@ -536,10 +655,10 @@ fn finding(
             value: evidence_value(model, schema, r, p)
                 .ok()
                 .flatten()
-                .unwrap_or(Value::Null),
+                .unwrap_or(Json::Null),
         })
         .collect();
-    let resource = ResourceRef::of(r);
+    let resource = ResourceRef::of(r, type_name);
     Finding {
         rule_id: meta.id.clone(),
         severity: meta.severity,
@@ -576,11 +695,11 @@ fn not_collected_findings(
             }
             per_rule.entry(meta.id.clone()).or_default().not_assessed += 1;
             let resource = ResourceRef {
-                type_name: t.clone(),
-                id: format!("{scope}/{t}"),
-                name: scope.clone(),
-                account: n.account.clone(),
-                region: n.region.clone(),
+                type_name: t.as_str().into(),
+                id: format!("{scope}/{t}").into(),
+                name: scope.as_str().into(),
+                account: n.account.as_deref().map(Into::into),
+                region: n.region.as_deref().map(Into::into),
                 location: n.location.clone(),
             };
             out.push(Finding {

@@ -1,86 +1,69 @@
-//! Checks a resource against the schema and applies AWS defaults.
+//! Checks resources against the schema and applies AWS defaults.
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use super::schema::{is_synthesized, AttrSpec, AttrType, EntityTypeSpec, ModelSchema};
+use super::value::{Attrs, Record, Value, ValueError};
 use super::Resource;
 
 /// A resource that does not match the schema: the attribute path and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttrError {
-    /// Dotted path inside `attributes` (empty for the resource itself).
-    pub path: String,
-    pub message: String,
-}
+pub type AttrError = ValueError;
 
 /// Attributes every resource carries at the top level of the inventory, not in `attributes`.
-const ENVELOPE: [&str; 3] = ["name", "account", "region"];
+pub const ENVELOPE: [&str; 3] = ["name", "account", "region"];
 
-/// Checks an input resource: its type, attributes, unknown paths, and that it sets no
-/// derived attribute.
-pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
-    check(r, schema, false)
-}
-
-/// Checks a resource of the normalized model, derived attributes included: what the model
-/// code writes must match the schema too.
-pub fn check_normalized(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
-    check(r, schema, true)
-}
-
-fn check(r: &Resource, schema: &ModelSchema, normalized: bool) -> Vec<AttrError> {
-    let mut errors = Vec::new();
-    let Some(spec) = schema.entity_type(&r.type_name) else {
+/// The schema's entry for a type an input lists: known, and not one ailint builds itself.
+pub fn input_type(
+    type_name: &str,
+    schema: &'static ModelSchema,
+) -> Result<(&'static str, &'static EntityTypeSpec), AttrError> {
+    let Some((name, spec)) = schema.entity_types.get_key_value(type_name) else {
         let known: Vec<&str> = schema.inventory_types().collect();
-        errors.push(AttrError {
+        return Err(AttrError {
             path: String::new(),
             message: format!(
-                "unknown resource type `{}`{}",
-                r.type_name,
-                did_you_mean(&r.type_name, known.iter().copied())
+                "unknown resource type `{type_name}`{}",
+                did_you_mean(type_name, known.iter().copied())
             ),
+        });
+    };
+    if is_synthesized(type_name) || !schema.resource_types.iter().any(|t| t == type_name) {
+        return Err(AttrError {
+            path: String::new(),
+            message: format!(
+                "resources of type `{type_name}` are built by ailint and cannot be listed in an inventory"
+            ),
+        });
+    }
+    Ok((name.as_str(), spec))
+}
+
+/// Converts the attributes an input gives for a resource of type `spec`, checking names
+/// and types; derived attributes cannot be set.
+pub fn input_attributes(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    spec: &'static EntityTypeSpec,
+    errors: &mut Vec<AttrError>,
+) -> Attrs {
+    Attrs::from_json(obj, &spec.attrs, &spec.name, &ENVELOPE, false, errors)
+}
+
+/// Checks what an input resource carries besides its attributes (converted and checked by
+/// [`input_attributes`]): tags where the type has none, unknown paths naming no attribute.
+pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
+    let mut errors = Vec::new();
+    let Some(spec) = schema.entity_type(r.type_name) else {
+        errors.push(AttrError {
+            path: String::new(),
+            message: format!("unknown resource type `{}`", r.type_name),
         });
         return errors;
     };
-    if !normalized
-        && (is_synthesized(&r.type_name) || !schema.resource_types.contains(&r.type_name))
-    {
-        errors.push(AttrError {
-            path: String::new(),
-            message: format!(
-                "resources of type `{}` are built by ailint and cannot be listed in an inventory",
-                r.type_name
-            ),
-        });
-        return errors;
-    }
     if !spec.has_tags && !r.tags.is_empty() {
         errors.push(AttrError {
             path: String::new(),
             message: format!("resources of type `{}` carry no tags", r.type_name),
         });
-    }
-    for (name, value) in &r.attributes {
-        let Some(attr) = spec
-            .attrs
-            .get(name)
-            .filter(|_| normalized || !ENVELOPE.contains(&name.as_str()))
-        else {
-            errors.push(unknown_attr(name, name, &r.type_name, spec.attrs.keys()));
-            continue;
-        };
-        if let Some(from) = attr.derived.as_ref().filter(|_| !normalized) {
-            errors.push(AttrError {
-                path: name.clone(),
-                message: format!(
-                    "`{name}` is derived by ailint from the {from} and cannot be set in an inventory"
-                ),
-            });
-            continue;
-        }
-        check_value(name, value, &attr.ty, normalized, &mut errors);
     }
     for u in &r.unknown {
         if !u.path.starts_with("documents.") && resolve_path(spec, &u.path).is_none() {
@@ -91,6 +74,32 @@ fn check(r: &Resource, schema: &ModelSchema, normalized: bool) -> Vec<AttrError>
                     u.path, r.type_name
                 ),
             });
+        }
+    }
+    errors
+}
+
+/// Checks a resource of the normalized model, derived attributes included: what the model
+/// code writes must match the schema too.
+pub fn check_normalized(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
+    let mut errors = check_resource(r, schema);
+    let Some(spec) = schema.entity_type(r.type_name) else {
+        return errors;
+    };
+    for (name, value) in r.attributes.iter() {
+        match spec.attrs.get(name) {
+            None => errors.push(AttrError {
+                path: name.to_string(),
+                message: format!("unknown attribute `{name}` for `{}`", r.type_name),
+            }),
+            Some(attr) if !value.conforms(&attr.ty) => errors.push(AttrError {
+                path: name.to_string(),
+                message: format!(
+                    "`{name}` does not have the schema's type {}: {value}",
+                    attr.ty.describe()
+                ),
+            }),
+            Some(_) => {}
         }
     }
     errors
@@ -109,174 +118,59 @@ pub fn resolve_path<'s>(spec: &'s EntityTypeSpec, path: &str) -> Option<&'s Attr
     Some(current)
 }
 
-fn unknown_attr<'k>(
-    path: &str,
-    name: &str,
-    type_name: &str,
-    known: impl Iterator<Item = &'k String>,
-) -> AttrError {
-    let known: Vec<&str> = known
-        .map(String::as_str)
-        .filter(|k| !ENVELOPE.contains(k))
-        .collect();
-    AttrError {
-        path: path.to_string(),
-        message: format!(
-            "unknown attribute `{name}` for `{type_name}`{}",
-            did_you_mean(name, known.iter().copied())
-        ),
-    }
-}
-
-fn check_value(
-    path: &str,
-    v: &Value,
-    ty: &AttrType,
-    normalized: bool,
-    errors: &mut Vec<AttrError>,
-) {
-    let mismatch = |errors: &mut Vec<AttrError>| {
-        errors.push(AttrError {
-            path: path.to_string(),
-            message: format!("`{path}` must be {}, found {}", article(ty), json_kind(v)),
-        })
-    };
-    match (ty, v) {
-        (AttrType::Bool, Value::Bool(_)) | (AttrType::String, Value::String(_)) => {}
-        (AttrType::Entity(_), Value::String(s)) if !s.is_empty() => {}
-        (AttrType::Long, Value::Number(n)) if n.is_i64() => {}
-        (AttrType::Decimal, Value::Number(_) | Value::String(_)) => {
-            if decimal_literal(v).is_none() {
-                errors.push(AttrError {
-                    path: path.to_string(),
-                    message: format!(
-                        "`{path}` must be a decimal with at most four fractional digits, found `{v}`"
-                    ),
-                });
-            }
-        }
-        (AttrType::Set(elem), Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                check_value(&format!("{path}[{i}]"), item, elem, normalized, errors);
-            }
-        }
-        (AttrType::Record(fields), Value::Object(obj)) => {
-            for (k, fv) in obj {
-                match fields.get(k) {
-                    Some(f) if normalized || f.derived.is_none() => {
-                        check_value(&format!("{path}.{k}"), fv, &f.ty, normalized, errors)
-                    }
-                    Some(_) => errors.push(AttrError {
-                        path: format!("{path}.{k}"),
-                        message: format!("`{path}.{k}` is derived by ailint and cannot be set"),
-                    }),
-                    None => errors.push(AttrError {
-                        path: format!("{path}.{k}"),
-                        message: format!(
-                            "unknown field `{k}` in `{path}`{}",
-                            did_you_mean(k, fields.keys().map(String::as_str))
-                        ),
-                    }),
-                }
-            }
-            for (k, f) in fields {
-                if f.required && !obj.contains_key(k) {
-                    errors.push(AttrError {
-                        path: path.to_string(),
-                        message: format!("`{path}` is missing the required field `{k}`"),
-                    });
-                }
-            }
-        }
-        _ => mismatch(errors),
-    }
-}
-
-/// The Cedar `decimal` literal for a JSON number or string, if it is one.
-pub fn decimal_literal(v: &Value) -> Option<String> {
-    let s = match v {
-        Value::Number(n) => {
-            let f = n.as_f64()?;
-            if !f.is_finite() || f.abs() >= 922_337_203_685_477.0 {
-                return None;
-            }
-            return Some(format!("{f:.4}"));
-        }
-        Value::String(s) => s.as_str(),
-        _ => return None,
-    };
-    let (int, frac) = s.split_once('.')?;
-    let int_ok = {
-        let digits = int.strip_prefix('-').unwrap_or(int);
-        !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit())
-    };
-    let frac_ok = (1..=4).contains(&frac.len()) && frac.bytes().all(|b| b.is_ascii_digit());
-    (int_ok && frac_ok).then(|| s.to_string())
-}
-
-fn article(ty: &AttrType) -> String {
-    match ty {
-        AttrType::Bool => "a boolean".into(),
-        AttrType::Long => "an integer".into(),
-        AttrType::String => "a string".into(),
-        AttrType::Decimal => "a decimal".into(),
-        AttrType::Entity(t) => format!("the id of a `{t}` (a string)"),
-        AttrType::Set(_) => "an array".into(),
-        AttrType::Record(_) => "an object".into(),
-    }
-}
-
-fn json_kind(v: &Value) -> String {
-    match v {
-        Value::Null => "`null`".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("`{n}`"),
-        Value::String(s) if s.len() <= 40 => format!("\"{s}\""),
-        Value::String(_) => "a string".into(),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-    }
-}
-
 /// Fills in what AWS does when an attribute is absent, unless the attribute is unknown.
-pub(crate) fn apply_defaults(r: &mut Resource, spec: &EntityTypeSpec) {
-    let unknown: Vec<String> = r.unknown.iter().map(|u| u.path.clone()).collect();
-    fill_defaults(&mut r.attributes, &spec.attrs, "", &unknown);
-}
-
-fn fill_defaults(
-    obj: &mut Map<String, Value>,
-    fields: &BTreeMap<String, AttrSpec>,
-    prefix: &str,
-    unknown: &[String],
-) {
-    for (name, spec) in fields {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
-        if unknown.contains(&path) {
+pub(crate) fn apply_defaults(r: &mut Resource, spec: &'static EntityTypeSpec) {
+    let unknown: Vec<&str> = r.unknown.iter().map(|u| u.path.as_str()).collect();
+    for (name, attr) in &spec.attrs {
+        if unknown.contains(&name.as_str()) {
             continue;
         }
-        match obj.get_mut(name) {
-            Some(Value::Object(inner)) => {
-                if let AttrType::Record(inner_fields) = &spec.ty {
-                    fill_defaults(inner, inner_fields, &path, unknown);
+        match r.attributes.get_mut(name) {
+            Some(Value::Record(inner)) => {
+                if let AttrType::Record(fields) = &attr.ty {
+                    if let Some(filled) = fill_record(inner, fields, name, &unknown) {
+                        *inner = filled;
+                    }
                 }
             }
             Some(_) => {}
             None => {
-                if let Some(default) = &spec.default {
-                    let value = match spec.ty {
-                        AttrType::Bool => Value::Bool(default == "true"),
-                        _ => Value::String(default.clone()),
-                    };
-                    obj.insert(name.clone(), value);
+                if let Some(v) = default_value(attr) {
+                    r.attributes.insert(name.as_str(), v);
                 }
             }
         }
     }
+}
+
+/// The record with defaults filled in, when any field was missing one.
+fn fill_record(
+    record: &Record,
+    fields: &'static BTreeMap<String, AttrSpec>,
+    prefix: &str,
+    unknown: &[&str],
+) -> Option<Record> {
+    let mut added: Vec<(&'static str, Value)> =
+        record.iter().map(|(k, v)| (k, v.clone())).collect();
+    let given = added.len();
+    for (name, spec) in fields {
+        let path = format!("{prefix}.{name}");
+        if record.get(name).is_some() || unknown.contains(&path.as_str()) {
+            continue;
+        }
+        if let Some(v) = default_value(spec) {
+            added.push((name.as_str(), v));
+        }
+    }
+    (added.len() > given).then(|| Record::from_fields(added))
+}
+
+fn default_value(spec: &AttrSpec) -> Option<Value> {
+    let default = spec.default.as_ref()?;
+    Some(match spec.ty {
+        AttrType::Bool => Value::Bool(default == "true"),
+        _ => Value::string(default.as_str()),
+    })
 }
 
 /// ` (did you mean `x`?)` for the closest candidate within a small edit distance.
@@ -311,28 +205,27 @@ mod tests {
     use crate::model::{Location, Unknown};
     use serde_json::json;
 
-    fn resource(type_name: &str, attributes: Value) -> Resource {
-        Resource {
-            type_name: type_name.into(),
-            id: "r".into(),
-            name: None,
-            account: None,
-            region: None,
-            tags: Default::default(),
-            attributes: attributes.as_object().cloned().unwrap_or_default(),
-            documents: Map::new(),
-            unknown: vec![],
-            location: Location {
+    fn convert(type_name: &str, attributes: serde_json::Value) -> Vec<AttrError> {
+        let (_, spec) = input_type(type_name, ModelSchema::builtin()).unwrap();
+        let mut errors = Vec::new();
+        input_attributes(attributes.as_object().unwrap(), spec, &mut errors);
+        errors
+    }
+
+    fn resource(type_name: &'static str) -> Resource {
+        Resource::new(
+            type_name,
+            "r",
+            Location {
                 file: "t.json".into(),
                 line: 1,
             },
-        }
+        )
     }
 
     #[test]
     fn typo_in_attribute_suggests_the_schema_name() {
-        let r = resource("AWS::SageMaker::NotebookInstance", json!({"kmsKeyId": "k"}));
-        let errs = check_resource(&r, ModelSchema::builtin());
+        let errs = convert("AWS::SageMaker::NotebookInstance", json!({"kmsKeyId": "k"}));
         assert_eq!(errs.len(), 1);
         assert!(
             errs[0].message.contains("did you mean `kmsKey`"),
@@ -342,11 +235,10 @@ mod tests {
 
     #[test]
     fn wrong_types_and_derived_attributes_are_rejected() {
-        let r = resource(
+        let errs = convert(
             "AWS::S3::Bucket",
             json!({"sseAlgorithm": true, "deniesInsecureTransport": true}),
         );
-        let errs = check_resource(&r, ModelSchema::builtin());
         let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
         assert!(
             msgs.iter()
@@ -361,14 +253,13 @@ mod tests {
 
     #[test]
     fn records_check_required_and_unknown_fields() {
-        let r = resource(
+        let msgs: Vec<String> = convert(
             "AWS::LakeFormation::DataLakeSettings",
             json!({"createDatabaseDefaultPermissions": [{"principal": "x", "permission": ["ALL"]}]}),
-        );
-        let msgs: Vec<String> = check_resource(&r, ModelSchema::builtin())
-            .into_iter()
-            .map(|e| e.message)
-            .collect();
+        )
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
         assert!(
             msgs.iter()
                 .any(|m| m.contains("did you mean `permissions`")),
@@ -381,11 +272,13 @@ mod tests {
 
     #[test]
     fn unknown_type_is_named() {
-        let r = resource("AWS::SageMaker::NotebookInstances", json!({}));
-        let errs = check_resource(&r, ModelSchema::builtin());
-        assert!(errs[0]
+        let err =
+            input_type("AWS::SageMaker::NotebookInstances", ModelSchema::builtin()).unwrap_err();
+        assert!(err
             .message
             .contains("did you mean `AWS::SageMaker::NotebookInstance`"));
+        let err = input_type("AWS::Region", ModelSchema::builtin()).unwrap_err();
+        assert!(err.message.contains("built by ailint"), "{err:?}");
     }
 
     #[test]
@@ -393,10 +286,10 @@ mod tests {
         let spec = ModelSchema::builtin()
             .entity_type("AWS::SageMaker::NotebookInstance")
             .unwrap();
-        let mut r = resource("AWS::SageMaker::NotebookInstance", json!({}));
+        let mut r = resource("AWS::SageMaker::NotebookInstance");
         apply_defaults(&mut r, spec);
-        assert_eq!(r.attributes["directInternetAccess"], json!("Enabled"));
-        let mut r = resource("AWS::SageMaker::NotebookInstance", json!({}));
+        assert_eq!(r.attributes["directInternetAccess"], "Enabled");
+        let mut r = resource("AWS::SageMaker::NotebookInstance");
         r.unknown.push(Unknown {
             path: "directInternetAccess".into(),
             reason: "unresolved".into(),
@@ -406,10 +299,32 @@ mod tests {
     }
 
     #[test]
-    fn decimals_accept_cedar_literals_only() {
-        assert_eq!(decimal_literal(&json!(0.7)).as_deref(), Some("0.7000"));
-        assert_eq!(decimal_literal(&json!("0.75")).as_deref(), Some("0.75"));
-        assert_eq!(decimal_literal(&json!("0.12345")), None);
-        assert_eq!(decimal_literal(&json!("1")), None);
+    fn defaults_fill_record_fields() {
+        let spec = ModelSchema::builtin()
+            .entity_type("AWS::SageMaker::EndpointConfig")
+            .unwrap();
+        let mut errors = Vec::new();
+        let mut r = resource("AWS::SageMaker::EndpointConfig");
+        r.attributes = input_attributes(
+            json!({"dataCapture": {"destinationS3Uri": "s3://b/p"}})
+                .as_object()
+                .unwrap(),
+            spec,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        apply_defaults(&mut r, spec);
+        assert_eq!(
+            r.attributes["dataCapture"].get("enableCapture"),
+            Some(&Value::Bool(false))
+        );
+    }
+
+    #[test]
+    fn normalized_values_must_conform() {
+        let mut r = resource("AWS::S3::Bucket");
+        r.attributes.insert("aiData", "yes");
+        let errs = check_normalized(&r, ModelSchema::builtin());
+        assert!(errs[0].message.contains("type Bool"), "{errs:?}");
     }
 }

@@ -4,10 +4,12 @@
 //! what it derives unknown.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value as Json;
 
 use super::policy_document::{self, Statement};
+use super::value::{Record, Value};
 use super::{AccountInfo, Location, Model, Resource, Unknown};
 
 pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
@@ -21,10 +23,10 @@ pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
 }
 
 /// Sets a derived attribute, or marks it unknown with the reason.
-fn set(r: &mut Resource, attr: &str, value: Result<Value, String>) {
+fn set(r: &mut Resource, attr: &'static str, value: Result<Value, String>) {
     match value {
         Ok(v) => {
-            r.attributes.insert(attr.to_string(), v);
+            r.attributes.insert(attr, v);
         }
         Err(reason) => r.unknown.push(Unknown {
             path: attr.to_string(),
@@ -48,7 +50,7 @@ fn bool_attr(r: &Resource, attr: &str) -> Option<bool> {
 }
 
 fn string_set(v: Option<&Value>) -> BTreeSet<String> {
-    v.and_then(Value::as_array)
+    v.and_then(Value::as_set)
         .map(|items| {
             items
                 .iter()
@@ -59,8 +61,31 @@ fn string_set(v: Option<&Value>) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn scope(r: &Resource) -> (Option<String>, Option<String>) {
+/// The strings of a JSON array (documents are JSON).
+fn json_strings(v: Option<&Json>) -> Vec<String> {
+    v.and_then(Json::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+type Scope = (Option<Arc<str>>, Option<Arc<str>>);
+
+fn scope(r: &Resource) -> Scope {
     (r.account.clone(), r.region.clone())
+}
+
+/// A parsed document of a resource: `Ok(None)` when absent, `Err` when unknown or unreadable.
+fn document(r: &Resource, name: &str) -> Result<Option<Json>, String> {
+    if let Some(reason) = unknown_reason(r, &format!("documents.{name}")) {
+        return Err(reason);
+    }
+    r.documents.parsed(name).transpose()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -81,7 +106,7 @@ fn s3_bucket_of(uri: &str) -> Option<&str> {
 fn buckets(model: &mut Model) {
     let mut ai_buckets: BTreeSet<String> = BTreeSet::new();
     for r in &model.resources {
-        let uris = match r.type_name.as_str() {
+        let uris = match r.type_name {
             "AWS::SageMaker::Model" => vec![str_attr(r, "modelDataUrl")],
             "AWS::SageMaker::EndpointConfig" => vec![r
                 .attributes
@@ -103,22 +128,20 @@ fn buckets(model: &mut Model) {
         .filter(|r| r.type_name == "AWS::S3::Bucket")
     {
         let ai = ai_buckets.contains(bucket_name(r));
-        r.attributes.insert("aiData".into(), json!(ai));
-        let tls = match unknown_reason(r, "documents.policy") {
-            Some(reason) => Err(reason),
-            None => match r.documents.get("policy") {
-                None | Some(Value::Null) => Ok((false, false)),
-                Some(doc) => policy_document::parse(doc)
-                    .map(|statements| tls_denials(&statements))
-                    .map_err(|e| format!("the bucket policy cannot be read: {e}")),
-            },
+        r.attributes.insert("aiData", ai);
+        let tls = match document(r, "policy") {
+            Err(reason) => Err(reason),
+            Ok(None) => Ok((false, false)),
+            Ok(Some(doc)) => policy_document::parse(&doc)
+                .map(|statements| tls_denials(&statements))
+                .map_err(|e| format!("the bucket policy cannot be read: {e}")),
         };
         set(
             r,
             "deniesInsecureTransport",
-            tls.clone().map(|t| json!(t.0)),
+            tls.clone().map(|t| Value::Bool(t.0)),
         );
-        set(r, "deniesTlsBelow12", tls.map(|t| json!(t.1)));
+        set(r, "deniesTlsBelow12", tls.map(|t| Value::Bool(t.1)));
     }
 }
 
@@ -166,9 +189,9 @@ fn vpcs(model: &mut Model) {
     let mut services: HashMap<String, BTreeSet<String>> = HashMap::new();
     // An endpoint whose placement or settings are unknown makes every VPC of its account
     // and region uncertain.
-    let mut uncertain: HashMap<(Option<String>, Option<String>), String> = HashMap::new();
+    let mut uncertain: HashMap<Scope, String> = HashMap::new();
     for r in &model.resources {
-        if PLACED.contains(&r.type_name.as_str()) {
+        if PLACED.contains(&r.type_name) {
             if let Some(vpc) = str_attr(r, "vpc") {
                 workload.insert(vpc.to_string());
             }
@@ -208,11 +231,10 @@ fn vpcs(model: &mut Model) {
         .iter_mut()
         .filter(|r| r.type_name == "AWS::EC2::VPC")
     {
-        r.attributes
-            .insert("aiWorkload".into(), json!(workload.contains(&r.id)));
+        r.attributes.insert("aiWorkload", workload.contains(&*r.id));
         let value = match uncertain.get(&scope(r)) {
             Some(reason) => Err(reason.clone()),
-            None => Ok(json!(services.remove(&r.id).unwrap_or_default())),
+            None => Ok(Value::strings(services.remove(&*r.id).unwrap_or_default())),
         };
         set(r, "privateEndpointServices", value);
     }
@@ -234,11 +256,11 @@ fn strength_level(s: &str) -> i64 {
 /// default) and with a blocking action (`BLOCK` by default, or `ANONYMIZE` for PII).
 fn blocks(e: &Value, direction: &str, default_action: &str) -> bool {
     let enabled = e
-        .get(format!("{direction}Enabled"))
+        .get(&format!("{direction}Enabled"))
         .and_then(Value::as_bool)
         .unwrap_or(true);
     let action = e
-        .get(format!("{direction}Action"))
+        .get(&format!("{direction}Action"))
         .and_then(Value::as_str)
         .unwrap_or(default_action);
     enabled && matches!(action, "BLOCK" | "ANONYMIZE")
@@ -247,7 +269,7 @@ fn blocks(e: &Value, direction: &str, default_action: &str) -> bool {
 fn items<'a>(r: &'a Resource, attr: &str) -> impl Iterator<Item = &'a Value> {
     r.attributes
         .get(attr)
-        .and_then(Value::as_array)
+        .and_then(Value::as_set)
         .into_iter()
         .flatten()
 }
@@ -273,7 +295,7 @@ fn guardrails(model: &mut Model) {
                     })
                     .filter_map(type_of)
                     .collect();
-                Ok(json!(guarded))
+                Ok(Value::strings(guarded))
             }
         };
         set(r, "piiTypesGuarded", pii);
@@ -289,14 +311,17 @@ fn guardrails(model: &mut Model) {
                                 return 0;
                             }
                             let strength = f
-                                .get(format!("{direction}Strength"))
+                                .get(&format!("{direction}Strength"))
                                 .and_then(Value::as_str);
                             strength_level(strength.unwrap_or(""))
                         };
-                        json!({"inputLevel": level("input"), "outputLevel": level("output")})
+                        Value::Record(Record::from_fields(vec![
+                            ("inputLevel", Value::Long(level("input"))),
+                            ("outputLevel", Value::Long(level("output"))),
+                        ]))
                     });
                 if let Some(h) = hate {
-                    r.attributes.insert("hateFilter".into(), h);
+                    r.attributes.insert("hateFilter", h);
                 }
             }
         }
@@ -308,7 +333,7 @@ fn guardrails(model: &mut Model) {
                     .filter(|l| blocks(l, "input", "BLOCK") && blocks(l, "output", "BLOCK"))
                     .filter_map(type_of)
                     .collect();
-                Ok(json!(enforced))
+                Ok(Value::strings(enforced))
             }
         };
         set(r, "enforcedWordLists", lists);
@@ -332,7 +357,7 @@ fn guardrails(model: &mut Model) {
                         })
                         .find_map(|f| f.get("threshold").cloned());
                     if let Some(t) = threshold {
-                        r.attributes.insert(attr.into(), t);
+                        r.attributes.insert(attr, t);
                     }
                 }
             }
@@ -378,29 +403,29 @@ impl ManagementSelector {
     }
 }
 
-fn field<'a>(selector: &'a Value, name: &str) -> Option<&'a Value> {
+fn field<'a>(selector: &'a Json, name: &str) -> Option<&'a Json> {
     selector
         .get("FieldSelectors")?
         .as_array()?
         .iter()
-        .find(|f| f.get("Field").and_then(Value::as_str) == Some(name))
+        .find(|f| f.get("Field").and_then(Json::as_str) == Some(name))
 }
 
-fn field_values<'a>(selector: &'a Value, name: &str, op: &str) -> Vec<&'a str> {
+fn field_values<'a>(selector: &'a Json, name: &str, op: &str) -> Vec<&'a str> {
     field(selector, name)
         .and_then(|f| f.get(op))
-        .and_then(Value::as_array)
-        .map(|vals| vals.iter().filter_map(Value::as_str).collect())
+        .and_then(Json::as_array)
+        .map(|vals| vals.iter().filter_map(Json::as_str).collect())
         .unwrap_or_default()
 }
 
-fn field_names(selector: &Value) -> Vec<&str> {
+fn field_names(selector: &Json) -> Vec<&str> {
     selector
         .get("FieldSelectors")
-        .and_then(Value::as_array)
+        .and_then(Json::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|f| f.get("Field").and_then(Value::as_str))
+        .filter_map(|f| f.get("Field").and_then(Json::as_str))
         .collect()
 }
 
@@ -408,19 +433,10 @@ fn field_names(selector: &Value) -> Vec<&str> {
 /// selector records it. A selector that narrows to some sources, names or resources
 /// records only part of what a rule asks for, so it does not count as coverage.
 fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
-    for doc in [
-        "documents.eventSelectors",
-        "documents.advancedEventSelectors",
-    ] {
-        if let Some(reason) = unknown_reason(r, doc) {
-            return Err(reason);
-        }
-    }
-    let basic = r.documents.get("eventSelectors").and_then(Value::as_array);
-    let advanced = r
-        .documents
-        .get("advancedEventSelectors")
-        .and_then(Value::as_array);
+    let basic_doc = document(r, "eventSelectors")?;
+    let advanced_doc = document(r, "advancedEventSelectors")?;
+    let basic = basic_doc.as_ref().and_then(Json::as_array);
+    let advanced = advanced_doc.as_ref().and_then(Json::as_array);
     let mut management: Vec<ManagementSelector> = Vec::new();
     let mut facts = TrailFacts::default();
     if basic.is_none() && advanced.is_none() {
@@ -434,31 +450,32 @@ fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
     for s in basic.into_iter().flatten() {
         let rw = s
             .get("ReadWriteType")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .unwrap_or("All");
         let reads = matches!(rw, "All" | "ReadOnly");
         let writes = matches!(rw, "All" | "WriteOnly");
         if s.get("IncludeManagementEvents")
-            .and_then(Value::as_bool)
+            .and_then(Json::as_bool)
             .unwrap_or(true)
         {
+            let mut not_equals = json_strings(s.get("ExcludeManagementEventSources"));
+            not_equals.sort();
+            not_equals.dedup();
             management.push(ManagementSelector {
                 reads,
                 writes,
-                not_equals: string_set(s.get("ExcludeManagementEventSources"))
-                    .into_iter()
-                    .collect(),
+                not_equals,
                 ..Default::default()
             });
         }
         if reads && writes {
             for d in s
                 .get("DataResources")
-                .and_then(Value::as_array)
+                .and_then(Json::as_array)
                 .into_iter()
                 .flatten()
             {
-                if let Some(t) = d.get("Type").and_then(Value::as_str) {
+                if let Some(t) = d.get("Type").and_then(Json::as_str) {
                     facts.data_types.insert(t.to_string());
                 }
             }
@@ -533,17 +550,17 @@ fn trails(model: &mut Model) {
         set(
             r,
             "recordsManagementReadWrite",
-            facts.clone().map(|f| json!(f.reads && f.writes)),
+            facts.clone().map(|f| Value::Bool(f.reads && f.writes)),
         );
         set(
             r,
             "excludedManagementEventSources",
-            facts.clone().map(|f| json!(f.excluded)),
+            facts.clone().map(|f| Value::strings(f.excluded)),
         );
         set(
             r,
             "dataEventResourceTypes",
-            facts.map(|f| json!(f.data_types)),
+            facts.map(|f| Value::strings(f.data_types)),
         );
     }
 }
@@ -552,7 +569,7 @@ fn trails(model: &mut Model) {
 // Lake Formation: each grant points at its account's settings in its region.
 
 fn lake_formation(model: &mut Model) {
-    let settings: HashMap<(Option<String>, Option<String>), String> = model
+    let settings: HashMap<Scope, Arc<str>> = model
         .resources
         .iter()
         .filter(|r| r.type_name == "AWS::LakeFormation::DataLakeSettings")
@@ -565,7 +582,7 @@ fn lake_formation(model: &mut Model) {
     {
         match settings.get(&scope(r)) {
             Some(id) => {
-                r.attributes.insert("settings".into(), json!(id));
+                r.attributes.insert("settings", Value::string(&**id));
             }
             None => r.unknown.push(Unknown {
                 path: "settings".into(),
@@ -611,19 +628,15 @@ fn statement_resource(policy: &Resource, index: usize, s: Option<&Statement>) ->
     let label = s
         .and_then(|s| s.sid.clone())
         .unwrap_or_else(|| format!("statement {}", index + 1));
-    let mut r = Resource {
-        type_name: "AWS::IAM::PolicyStatement".into(),
-        id: format!("{}#{}", policy.id, index + 1),
-        name: Some(format!("{} {label}", policy.display_name())),
-        account: policy.account.clone(),
-        region: policy.region.clone(),
-        tags: Default::default(),
-        attributes: Map::new(),
-        documents: Map::new(),
-        unknown: vec![],
-        location: policy.location.clone(),
-    };
-    r.attributes.insert("policy".into(), json!(policy.id));
+    let mut r = Resource::new(
+        "AWS::IAM::PolicyStatement",
+        format!("{}#{}", policy.id, index + 1),
+        policy.location.clone(),
+    );
+    r.name = Some(format!("{} {label}", policy.display_name()).into());
+    r.account = policy.account.clone();
+    r.region = policy.region.clone();
+    r.attributes.insert("policy", Value::string(&*policy.id));
     r
 }
 
@@ -634,13 +647,11 @@ fn iam_statements(model: &mut Model) {
         .iter()
         .filter(|r| r.type_name == "AWS::IAM::Policy")
     {
-        let parsed = match unknown_reason(policy, "documents.policy") {
-            Some(reason) => Err(reason),
-            None => match policy.documents.get("policy") {
-                Some(doc) => policy_document::parse(doc)
-                    .map_err(|e| format!("the policy document cannot be read: {e}")),
-                None => Err("the policy has no document".into()),
-            },
+        let parsed = match document(policy, "policy") {
+            Err(reason) => Err(reason),
+            Ok(Some(doc)) => policy_document::parse(&doc)
+                .map_err(|e| format!("the policy document cannot be read: {e}")),
+            Ok(None) => Err("the policy has no document".into()),
         };
         match parsed {
             Ok(list) => {
@@ -653,15 +664,12 @@ fn iam_statements(model: &mut Model) {
                         .iter()
                         .filter_map(|x| invoked_model(x))
                         .collect();
-                    r.attributes.insert(
-                        "effect".into(),
-                        json!(if s.allow { "Allow" } else { "Deny" }),
-                    );
                     r.attributes
-                        .insert("allowsModelInvocation".into(), json!(invokes));
-                    r.attributes.insert("invokedModels".into(), json!(models));
+                        .insert("effect", if s.allow { "Allow" } else { "Deny" });
+                    r.attributes.insert("allowsModelInvocation", invokes);
+                    r.attributes.insert("invokedModels", Value::strings(models));
                     r.attributes
-                        .insert("usesNotResource".into(), json!(!s.not_resources.is_empty()));
+                        .insert("usesNotResource", !s.not_resources.is_empty());
                     statements.push(r);
                 }
             }
@@ -684,9 +692,7 @@ fn iam_statements(model: &mut Model) {
             }
         }
     }
-    for s in statements {
-        model.push(s);
-    }
+    model.resources.extend(statements);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -701,6 +707,9 @@ const SAGEMAKER_ENDPOINT_TYPES: [&str; 2] =
     ["AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model"];
 const AI_EVENT_SOURCES: [&str; 2] = ["bedrock.amazonaws.com", "sagemaker.amazonaws.com"];
 
+/// An account id and a region name.
+type AccountRegion = (Arc<str>, Arc<str>);
+
 #[derive(Default)]
 struct RegionFacts {
     bedrock: bool,
@@ -709,21 +718,31 @@ struct RegionFacts {
 }
 
 fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
-    let mut regions: BTreeMap<(String, String), RegionFacts> = BTreeMap::new();
-    let mut account_locations: BTreeMap<String, Location> = accounts
+    let mut regions: BTreeMap<AccountRegion, RegionFacts> = BTreeMap::new();
+    let mut account_locations: BTreeMap<Arc<str>, Location> = accounts
         .iter()
-        .map(|a| (a.id.clone(), a.location.clone()))
+        .map(|a| (Arc::from(a.id.as_str()), a.location.clone()))
         .collect();
+    // An account or region is located where the inputs first name it: the `accounts`
+    // entry, else its earliest resource.
+    let mut first_resource: BTreeMap<Arc<str>, &Location> = BTreeMap::new();
     for r in &model.resources {
         let Some(acct) = &r.account else { continue };
-        account_locations
-            .entry(acct.clone())
-            .or_insert_with(|| r.location.clone());
+        let first = first_resource.entry(acct.clone()).or_insert(&r.location);
+        *first = (*first).min(&r.location);
         let Some(region) = &r.region else { continue };
         let f = regions.entry((acct.clone(), region.clone())).or_default();
-        f.bedrock |= BEDROCK_TYPES.contains(&r.type_name.as_str());
-        f.sagemaker |= SAGEMAKER_ENDPOINT_TYPES.contains(&r.type_name.as_str());
-        f.location.get_or_insert_with(|| r.location.clone());
+        f.bedrock |= BEDROCK_TYPES.contains(&r.type_name);
+        f.sagemaker |= SAGEMAKER_ENDPOINT_TYPES.contains(&r.type_name);
+        match &mut f.location {
+            Some(l) if *l <= r.location => {}
+            l => *l = Some(r.location.clone()),
+        }
+    }
+    for (acct, location) in first_resource {
+        account_locations
+            .entry(acct)
+            .or_insert_with(|| location.clone());
     }
 
     // Trails: per account, the multi-region management trails and the data-event types
@@ -735,9 +754,8 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
                 && (region.is_none() || n.region.is_none() || n.region.as_deref() == region)
         })
     };
-    let mut management: BTreeMap<String, Result<i64, String>> = BTreeMap::new();
-    let mut data_types: BTreeMap<(String, String), Result<BTreeSet<String>, String>> =
-        BTreeMap::new();
+    let mut management: BTreeMap<Arc<str>, Result<i64, String>> = BTreeMap::new();
+    let mut data_types: BTreeMap<AccountRegion, Result<BTreeSet<String>, String>> = BTreeMap::new();
     let trails: Vec<&Resource> = model
         .resources
         .iter()
@@ -746,7 +764,7 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
     for acct in account_locations.keys() {
         let mine: Vec<&&Resource> = trails
             .iter()
-            .filter(|t| t.account.as_deref() == Some(acct))
+            .filter(|t| t.account.as_deref() == Some(&**acct))
             .collect();
         let uncertain = mine.iter().find_map(|t| {
             [
@@ -781,10 +799,10 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
     for (acct, region) in regions.keys() {
         let covering: Vec<&&Resource> = trails
             .iter()
-            .filter(|t| t.account.as_deref() == Some(acct))
+            .filter(|t| t.account.as_deref() == Some(&**acct))
             .filter(|t| {
                 bool_attr(t, "isMultiRegionTrail") == Some(true)
-                    || t.region.as_deref() == Some(region)
+                    || t.region.as_deref() == Some(&**region)
             })
             .collect();
         let uncertain = covering.iter().find_map(|t| {
@@ -793,7 +811,7 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
                 .find_map(|p| unknown_reason(t, p))
                 .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
         });
-        let missing = trail_missing(acct, Some(region))
+        let missing = trail_missing(acct, Some(&**region))
             .map(|n| format!("{} was not collected: {}", n.operation, n.reason));
         let value = match uncertain.or(missing) {
             Some(reason) => Err(reason),
@@ -808,11 +826,11 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
 
     for (acct, location) in &account_locations {
         let mut r = synthesized("AWS::Account", acct, Some(acct), None, location);
-        r.attributes.insert("accountId".into(), json!(acct));
+        r.attributes.insert("accountId", Value::string(&**acct));
         if let Some(count) = management.remove(acct) {
-            set(&mut r, "managementTrailCount", count.map(|c| json!(c)));
+            set(&mut r, "managementTrailCount", count.map(Value::Long));
         }
-        model.push(r);
+        model.resources.push(r);
     }
     for ((acct, region), facts) in regions {
         let location = facts
@@ -821,38 +839,30 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         let id = format!("{acct}/{region}");
         let mut r = synthesized("AWS::Region", &id, Some(&acct), Some(&region), &location);
         r.name = Some(region.clone());
-        r.attributes.insert("regionName".into(), json!(region));
-        r.attributes.insert("account".into(), json!(acct));
+        r.attributes.insert("regionName", Value::string(&*region));
+        r.attributes.insert("account", Value::string(&*acct));
+        r.attributes.insert("usesBedrock", facts.bedrock);
         r.attributes
-            .insert("usesBedrock".into(), json!(facts.bedrock));
-        r.attributes
-            .insert("usesSageMakerEndpoints".into(), json!(facts.sagemaker));
+            .insert("usesSageMakerEndpoints", facts.sagemaker);
         if let Some(types) = data_types.remove(&(acct.clone(), region.clone())) {
-            set(&mut r, "dataEventResourceTypes", types.map(|t| json!(t)));
+            set(&mut r, "dataEventResourceTypes", types.map(Value::strings));
         }
-        model.push(r);
+        model.resources.push(r);
     }
 }
 
 fn synthesized(
-    type_name: &str,
+    type_name: &'static str,
     id: &str,
-    account: Option<&str>,
-    region: Option<&str>,
+    account: Option<&Arc<str>>,
+    region: Option<&Arc<str>>,
     location: &Location,
 ) -> Resource {
-    Resource {
-        type_name: type_name.into(),
-        id: id.into(),
-        name: Some(id.into()),
-        account: account.map(str::to_string),
-        region: region.map(str::to_string),
-        tags: Default::default(),
-        attributes: Map::new(),
-        documents: Map::new(),
-        unknown: vec![],
-        location: location.clone(),
-    }
+    let mut r = Resource::new(type_name, id, location.clone());
+    r.name = Some(id.into());
+    r.account = account.cloned();
+    r.region = region.cloned();
+    r
 }
 
 #[cfg(test)]
@@ -896,7 +906,7 @@ mod tests {
 
     #[test]
     fn tls_denials_need_a_blanket_deny() {
-        let doc = json!({"Statement": [
+        let doc = serde_json::json!({"Statement": [
             {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*",
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
@@ -907,7 +917,7 @@ mod tests {
             (true, true)
         );
         // Scoped to one principal, or an old floor: not enforcement.
-        let doc = json!({"Statement": [
+        let doc = serde_json::json!({"Statement": [
             {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::1:role/x"}, "Action": "s3:*",
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             {"Effect": "Deny", "Principal": "*", "Action": "s3:*",

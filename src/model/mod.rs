@@ -3,20 +3,24 @@
 
 pub mod check;
 mod derive;
+pub mod intern;
 pub mod policy_document;
 mod references;
 pub mod schema;
 pub mod schema_docs;
+pub mod value;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 pub use check::{check_normalized, check_resource, AttrError};
 pub use schema::{AttrSpec, AttrType, EntityTypeSpec, ModelSchema};
+pub use value::{Attrs, Record, Value};
 
 /// Where a fact came from: a file and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -33,23 +37,112 @@ pub struct Unknown {
     pub reason: String,
 }
 
+/// Tags, sorted by key. Keys and values repeat across resources and are shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(Vec<(Arc<str>, Arc<str>)>);
+
+impl Tags {
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (Arc<str>, Arc<str>)>) -> Tags {
+        let mut v: Vec<_> = pairs.into_iter().collect();
+        v.sort();
+        v.dedup_by(|a, b| a.0 == b.0);
+        Tags(v)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| &*self.0[i].1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Tags {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(&**k, &**v)?;
+        }
+        map.end()
+    }
+}
+
+/// Raw policy documents (bucket policy, key policy, event selectors, ...), kept as the JSON
+/// text the input gave and parsed only by the derivations that read them.
+#[derive(Debug, Clone, Default)]
+pub struct Documents(Vec<(Box<str>, Box<RawValue>)>);
+
+impl Documents {
+    pub fn insert(&mut self, name: &str, json: Box<RawValue>) {
+        self.0.retain(|(k, _)| &**k != name);
+        self.0.push((name.into(), json));
+    }
+
+    /// Stores a JSON value as a document.
+    pub fn insert_value(&mut self, name: &str, value: &serde_json::Value) {
+        if let Ok(raw) = serde_json::value::to_raw_value(value) {
+            self.insert(name, raw);
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
+    }
+
+    /// The named document parsed, `None` when absent or `null`.
+    pub fn parsed(&self, name: &str) -> Option<Result<serde_json::Value, String>> {
+        let raw = self.get(name)?;
+        match serde_json::from_str::<serde_json::Value>(raw.get()) {
+            Ok(serde_json::Value::Null) => None,
+            Ok(v) => Some(Ok(v)),
+            Err(e) => Some(Err(format!("`{name}` is not JSON: {e}"))),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Documents {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(&**k, v)?;
+        }
+        map.end()
+    }
+}
+
 /// One resource of the model.
 #[derive(Debug, Clone, Serialize)]
 pub struct Resource {
-    /// Entity type, e.g. `AWS::SageMaker::NotebookInstance`.
+    /// Entity type, e.g. `AWS::SageMaker::NotebookInstance` (a type of the schema).
     #[serde(rename = "type")]
-    pub type_name: String,
+    pub type_name: &'static str,
     /// Stable identifier: the ARN when known, else the input's own address.
-    pub id: String,
-    pub name: Option<String>,
-    pub account: Option<String>,
-    pub region: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    pub id: Arc<str>,
+    pub name: Option<Arc<str>>,
+    pub account: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
+    pub tags: Tags,
     /// Attributes named and typed as in the schema.
-    pub attributes: Map<String, Value>,
-    /// Raw policy documents (bucket policy, key policy, ...), read by derivations only.
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub documents: Map<String, Value>,
+    pub attributes: Attrs,
+    /// Raw policy documents, read by derivations only.
+    #[serde(skip_serializing_if = "Documents::is_empty")]
+    pub documents: Documents,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown: Vec<Unknown>,
     #[serde(skip)]
@@ -57,6 +150,22 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// A resource with no facts yet.
+    pub fn new(type_name: &'static str, id: impl Into<Arc<str>>, location: Location) -> Resource {
+        Resource {
+            type_name,
+            id: id.into(),
+            name: None,
+            account: None,
+            region: None,
+            tags: Tags::default(),
+            attributes: Attrs::new(),
+            documents: Documents::default(),
+            unknown: Vec::new(),
+            location,
+        }
+    }
+
     /// The unknown fact that makes `path` unknown, if any: the path itself, a record it is
     /// inside, or a field inside it.
     pub fn unknown_for(&self, path: &str) -> Option<&Unknown> {
@@ -66,6 +175,11 @@ impl Resource {
     /// A display name: the name, else the id.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The sort key of the model: type, then id.
+    fn key(&self) -> (&str, &str) {
+        (self.type_name, &self.id)
     }
 }
 
@@ -126,23 +240,23 @@ pub struct ModelError {
 /// The normalized inventory.
 #[derive(Debug)]
 pub struct Model {
-    /// Every resource, synthesized account and region entities included, in a stable order.
+    /// Every resource, synthesized account and region entities included, sorted by type
+    /// and id.
     pub resources: Vec<Resource>,
     pub not_collected: Vec<NotCollected>,
-    index: HashMap<(String, String), usize>,
 }
 
 impl Model {
     /// Normalizes what the sources collected. Duplicate resources are reported and the
     /// first one kept, so one bad input does not hide the others' findings.
-    pub fn build(collected: Collected, schema: &ModelSchema) -> (Model, Vec<ModelError>) {
+    pub fn build(collected: Collected, schema: &'static ModelSchema) -> (Model, Vec<ModelError>) {
         let mut errors = Vec::new();
-        let mut resources: Vec<Resource> = Vec::with_capacity(collected.resources.len());
-        let mut index: HashMap<(String, String), usize> = HashMap::new();
-        for r in collected.resources {
-            let key = (r.type_name.clone(), r.id.clone());
-            if let Some(&first) = index.get(&key) {
-                let first: &Resource = &resources[first];
+        let mut resources = collected.resources;
+        // A stable sort keeps input order among equal keys: the first one read wins.
+        resources.par_sort_by(|a, b| a.key().cmp(&b.key()));
+        let mut kept: Vec<Resource> = Vec::with_capacity(resources.len());
+        for r in resources {
+            if let Some(first) = kept.last().filter(|k| k.key() == r.key()) {
                 errors.push(ModelError {
                     location: r.location.clone(),
                     message: format!(
@@ -152,48 +266,34 @@ impl Model {
                 });
                 continue;
             }
-            index.insert(key, resources.len());
-            resources.push(r);
+            kept.push(r);
         }
 
-        resources.par_iter_mut().with_min_len(256).for_each(|r| {
-            if let Some(spec) = schema.entity_type(&r.type_name) {
+        kept.par_iter_mut().with_min_len(256).for_each(|r| {
+            if let Some(spec) = schema.entity_type(r.type_name) {
                 check::apply_defaults(r, spec);
             }
         });
         let mut model = Model {
-            resources,
+            resources: kept,
             not_collected: collected.not_collected,
-            index,
         };
         references::resolve(&mut model, schema);
         derive::derive(&mut model, &collected.accounts);
-        model
-            .resources
-            .par_sort_by(|a, b| (&a.type_name, &a.id).cmp(&(&b.type_name, &b.id)));
-        model.reindex();
+        model.resources.par_sort_by(|a, b| a.key().cmp(&b.key()));
         (model, errors)
     }
 
-    fn reindex(&mut self) {
-        self.index = self
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.type_name.clone(), r.id.clone()), i))
-            .collect();
-    }
-
-    fn push(&mut self, r: Resource) {
-        self.index
-            .insert((r.type_name.clone(), r.id.clone()), self.resources.len());
-        self.resources.push(r);
-    }
-
+    /// The resource of a type with an id.
     pub fn get(&self, type_name: &str, id: &str) -> Option<&Resource> {
-        self.index
-            .get(&(type_name.to_string(), id.to_string()))
-            .map(|&i| &self.resources[i])
+        self.position(type_name, id).map(|i| &self.resources[i])
+    }
+
+    /// The index of a resource in [`Model::resources`].
+    pub fn position(&self, type_name: &str, id: &str) -> Option<usize> {
+        self.resources
+            .binary_search_by(|r| r.key().cmp(&(type_name, id)))
+            .ok()
     }
 
     /// Accounts present in the model.

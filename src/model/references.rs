@@ -6,11 +6,11 @@
 //! key alias (`alias/aws/...`) becomes an AWS-managed key entity; any other reference to a
 //! resource the model does not hold is marked unknown, never guessed.
 
-use std::collections::HashMap;
-
-use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::schema::{AttrSpec, AttrType, ModelSchema};
+use super::value::{Record, Value};
 use super::{Model, Resource, Unknown};
 
 const KMS_KEY: &str = "AWS::KMS::Key";
@@ -18,7 +18,8 @@ const KMS_KEY: &str = "AWS::KMS::Key";
 /// Lookup keys for each resource: its id, its name and (for keys) key id and aliases,
 /// scoped by account and region where the reference form is only unique there.
 struct Index {
-    by_alias: HashMap<(String, String), String>,
+    /// (type, `account/region|alias` or ARN) → the resource's id.
+    by_alias: HashMap<(&'static str, String), Arc<str>>,
 }
 
 impl Index {
@@ -29,12 +30,12 @@ impl Index {
         for r in model
             .resources
             .iter()
-            .filter(|r| targets.contains(r.type_name.as_str()))
+            .filter(|r| targets.contains(r.type_name))
         {
             let scope = scope_of(r);
             let mut scoped = |alias: &str| {
                 by_alias
-                    .entry((r.type_name.clone(), format!("{scope}|{alias}")))
+                    .entry((r.type_name, format!("{scope}|{alias}")))
                     .or_insert_with(|| r.id.clone());
             };
             scoped(&r.id);
@@ -46,7 +47,7 @@ impl Index {
             }
             let mut aliases: Vec<String> = Vec::new();
             if r.type_name == KMS_KEY {
-                if let Some(Value::Array(list)) = r.attributes.get("aliases") {
+                if let Some(list) = r.attributes.get("aliases").and_then(Value::as_set) {
                     for a in list.iter().filter_map(Value::as_str) {
                         scoped(a);
                         if let (Some(acct), Some(region)) = (&r.account, &r.region) {
@@ -57,26 +58,28 @@ impl Index {
             }
             // ARNs are unique across accounts and regions, so they also resolve from
             // anywhere; names, ids and aliases only within the same account and region.
-            for arn in std::iter::once(&r.id)
-                .chain(&aliases)
+            for arn in std::iter::once(r.id.to_string())
+                .chain(aliases)
                 .filter(|a| a.starts_with("arn:"))
             {
                 by_alias
-                    .entry((r.type_name.clone(), arn.clone()))
+                    .entry((r.type_name, arn))
                     .or_insert_with(|| r.id.clone());
             }
         }
         Index { by_alias }
     }
 
-    fn lookup(&self, type_name: &str, from: &Resource, reference: &str) -> Option<&String> {
+    fn lookup(
+        &self,
+        type_name: &'static str,
+        from: &Resource,
+        reference: &str,
+    ) -> Option<&Arc<str>> {
         let scoped = format!("{}|{reference}", scope_of(from));
         self.by_alias
-            .get(&(type_name.to_string(), scoped))
-            .or_else(|| {
-                self.by_alias
-                    .get(&(type_name.to_string(), reference.to_string()))
-            })
+            .get(&(type_name, scoped))
+            .or_else(|| self.by_alias.get(&(type_name, reference.to_string())))
     }
 }
 
@@ -106,7 +109,14 @@ fn aws_managed_alias(reference: &str) -> bool {
     alias.is_some_and(|a| a.starts_with("aws/"))
 }
 
-pub(super) fn resolve(model: &mut Model, schema: &ModelSchema) {
+/// What resolving one resource's references found.
+#[derive(Default)]
+struct Resolved {
+    unknown: Vec<Unknown>,
+    synthesized: Vec<Resource>,
+}
+
+pub(super) fn resolve(model: &mut Model, schema: &'static ModelSchema) {
     use rayon::prelude::*;
     let index = Index::build(model, schema);
     // Each resource resolves its own references against the read-only index.
@@ -115,114 +125,124 @@ pub(super) fn resolve(model: &mut Model, schema: &ModelSchema) {
         .par_iter_mut()
         .with_min_len(256)
         .flat_map_iter(|r| {
-            let mut synthesized = Vec::new();
-            let Some(spec) = schema.entity_type(&r.type_name) else {
-                return synthesized;
+            let mut found = Resolved::default();
+            let Some(spec) = schema.entity_type(r.type_name) else {
+                return found.synthesized;
             };
             let mut attrs = std::mem::take(&mut r.attributes);
-            let mut unknown = Vec::new();
-            resolve_record(
-                &mut attrs,
-                &spec.attrs,
-                "",
-                r,
-                &index,
-                &mut unknown,
-                &mut synthesized,
-            );
+            let mut dropped = Vec::new();
+            for (name, value) in attrs.iter_mut() {
+                if let Some(attr) = spec.attrs.get(name) {
+                    if !resolve_value(value, &attr.ty, name, r, &index, &mut found) {
+                        dropped.push(name);
+                    }
+                }
+            }
+            for name in dropped {
+                attrs.remove(name);
+            }
             r.attributes = attrs;
-            r.unknown.extend(unknown);
-            synthesized
+            r.unknown.extend(found.unknown);
+            found.synthesized
         })
         .collect();
+    // The model is still sorted here: an input key wins over a synthesized one.
+    let sorted = model.resources.len();
+    let mut seen: HashSet<Arc<str>> = HashSet::new();
     for key in synthesized {
-        if model.get(&key.type_name, &key.id).is_none() {
-            model.push(key);
+        let in_input = model.resources[..sorted]
+            .binary_search_by(|r| r.key().cmp(&key.key()))
+            .is_ok();
+        if !in_input && seen.insert(key.id.clone()) {
+            model.resources.push(key);
         }
     }
 }
 
-fn resolve_record(
-    obj: &mut Map<String, Value>,
-    fields: &std::collections::BTreeMap<String, AttrSpec>,
-    prefix: &str,
+/// Rewrites the references inside `value` to model ids. `false` when a reference does not
+/// resolve: the value is then unknown (recorded in `found`) and must be dropped.
+fn resolve_value(
+    value: &mut Value,
+    ty: &'static AttrType,
+    path: &str,
     from: &Resource,
     index: &Index,
-    unknown: &mut Vec<Unknown>,
-    synthesized: &mut Vec<Resource>,
-) {
-    let mut drop = Vec::new();
-    for (name, spec) in fields {
-        let Some(value) = obj.get_mut(name) else {
-            continue;
-        };
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
-        match &spec.ty {
-            AttrType::Entity(target) => {
-                let Some(reference) = value.as_str().map(str::to_string) else {
-                    continue;
-                };
-                match resolve_one(target, &reference, from, index, synthesized) {
-                    Some(id) => *value = Value::String(id),
-                    None => {
-                        unknown.push(Unknown {
-                            path,
-                            reason: format!(
-                                "references `{reference}`, which is not in the inventory"
-                            ),
-                        });
-                        drop.push(name.clone());
-                    }
+    found: &mut Resolved,
+) -> bool {
+    let missing = |reference: &str, found: &mut Resolved| {
+        found.unknown.push(Unknown {
+            path: path.to_string(),
+            reason: format!("references `{reference}`, which is not in the inventory"),
+        });
+        false
+    };
+    match (ty, value) {
+        (AttrType::Entity(target), Value::String(reference)) => {
+            match resolve_one(target, reference, from, index, &mut found.synthesized) {
+                Some(id) => {
+                    *reference = Box::from(&*id);
+                    true
+                }
+                None => {
+                    let reference = reference.to_string();
+                    missing(&reference, found)
                 }
             }
-            AttrType::Record(inner) => {
-                if let Value::Object(inner_obj) = value {
-                    resolve_record(inner_obj, inner, &path, from, index, unknown, synthesized);
-                }
-            }
-            AttrType::Set(elem) => {
-                if let (AttrType::Entity(target), Value::Array(items)) = (elem.as_ref(), value) {
-                    let mut resolved = Vec::with_capacity(items.len());
-                    let mut missing = None;
-                    for item in items.iter().filter_map(Value::as_str) {
-                        match resolve_one(target, item, from, index, synthesized) {
-                            Some(id) => resolved.push(Value::String(id)),
-                            None => missing = Some(item.to_string()),
-                        }
-                    }
-                    match missing {
-                        Some(reference) => {
-                            unknown.push(Unknown {
-                                path,
-                                reason: format!(
-                                    "references `{reference}`, which is not in the inventory"
-                                ),
-                            });
-                            drop.push(name.clone());
-                        }
-                        None => *items = resolved,
-                    }
-                }
-            }
-            _ => {}
         }
+        (AttrType::Set(elem), Value::Set(items)) if matches!(**elem, AttrType::Entity(_)) => {
+            let AttrType::Entity(target) = &**elem else {
+                return true;
+            };
+            let mut resolved = Vec::with_capacity(items.len());
+            for item in items.iter().filter_map(Value::as_str) {
+                match resolve_one(target, item, from, index, &mut found.synthesized) {
+                    Some(id) => resolved.push(Value::string(&*id)),
+                    None => return missing(item, found),
+                }
+            }
+            *items = resolved.into();
+            true
+        }
+        (AttrType::Record(fields), Value::Record(record)) => {
+            if !mentions_entities(fields) {
+                return true;
+            }
+            let mut fields_out: Vec<(&'static str, Value)> = Vec::with_capacity(record.len());
+            for (name, v) in record.iter() {
+                let mut v = v.clone();
+                let keep = match fields.get(name) {
+                    Some(f) => {
+                        resolve_value(&mut v, &f.ty, &format!("{path}.{name}"), from, index, found)
+                    }
+                    None => true,
+                };
+                if keep {
+                    fields_out.push((name, v));
+                }
+            }
+            *record = Record::from_fields(fields_out);
+            true
+        }
+        _ => true,
     }
-    for name in drop {
-        obj.remove(&name);
-    }
+}
+
+fn mentions_entities(fields: &BTreeMap<String, AttrSpec>) -> bool {
+    fields.values().any(|f| match &f.ty {
+        AttrType::Entity(_) => true,
+        AttrType::Set(e) => matches!(**e, AttrType::Entity(_)),
+        AttrType::Record(inner) => mentions_entities(inner),
+        _ => false,
+    })
 }
 
 fn resolve_one(
-    target: &str,
+    target: &'static str,
     reference: &str,
     from: &Resource,
     index: &Index,
     synthesized: &mut Vec<Resource>,
-) -> Option<String> {
+) -> Option<Arc<str>> {
     if let Some(id) = index.lookup(target, from, reference) {
         return Some(id.clone());
     }
@@ -237,33 +257,27 @@ fn resolve_one(
             }
             _ => reference.to_string(),
         };
-        synthesized.push(aws_managed_key(&id, from));
+        let id: Arc<str> = id.into();
+        synthesized.push(aws_managed_key(id.clone(), from));
         return Some(id);
     }
     None
 }
 
-fn aws_managed_key(id: &str, from: &Resource) -> Resource {
-    let mut attributes = Map::new();
-    attributes.insert("keyManager".into(), json!("AWS"));
-    attributes.insert("keyState".into(), json!("Enabled"));
-    attributes.insert("rotationEnabled".into(), json!(true));
+fn aws_managed_key(id: Arc<str>, from: &Resource) -> Resource {
     let alias = id
         .split_once(":alias/")
         .map_or(id.to_string(), |(_, a)| format!("alias/{a}"));
-    attributes.insert("aliases".into(), json!([alias]));
-    Resource {
-        type_name: KMS_KEY.into(),
-        id: id.to_string(),
-        name: Some(alias),
-        account: from.account.clone(),
-        region: from.region.clone(),
-        tags: Default::default(),
-        attributes,
-        documents: Map::new(),
-        unknown: vec![],
-        location: from.location.clone(),
-    }
+    let mut r = Resource::new(KMS_KEY, id, from.location.clone());
+    r.attributes.insert("keyManager", "AWS");
+    r.attributes.insert("keyState", "Enabled");
+    r.attributes.insert("rotationEnabled", true);
+    r.attributes
+        .insert("aliases", Value::strings([alias.as_str()]));
+    r.name = Some(alias.into());
+    r.account = from.account.clone();
+    r.region = from.region.clone();
+    r
 }
 
 #[cfg(test)]

@@ -50,8 +50,8 @@ fn location(f: &Finding) -> String {
 fn scope(f: &Finding) -> String {
     match (&f.resource.account, &f.resource.region) {
         (Some(a), Some(r)) => format!("{a}/{r}"),
-        (Some(a), None) => a.clone(),
-        (None, Some(r)) => r.clone(),
+        (Some(a), None) => a.to_string(),
+        (None, Some(r)) => r.to_string(),
         (None, None) => "-".into(),
     }
 }

@@ -11,8 +11,11 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{InputError, SourceText};
+use crate::model::check::{input_attributes, input_type};
+use crate::model::intern::Interner;
 use crate::model::{
-    check_resource, AccountInfo, Collected, Location, ModelSchema, NotCollected, Resource, Unknown,
+    check_resource, AccountInfo, Collected, Location, ModelSchema, NotCollected, Resource, Tags,
+    Unknown,
 };
 
 /// The format this version reads and writes.
@@ -41,7 +44,7 @@ struct ResourceJson {
     #[serde(default)]
     attributes: Map<String, Value>,
     #[serde(default)]
-    documents: Map<String, Value>,
+    documents: BTreeMap<String, Box<RawValue>>,
     #[serde(default)]
     unknown: Vec<UnknownJson>,
 }
@@ -71,7 +74,7 @@ struct AccountJson {
 }
 
 /// Reads one inventory file.
-pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputError>) {
+pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<InputError>) {
     let mut errors = Vec::new();
     let mut collected = Collected::default();
     let text: &str = &src.text;
@@ -198,7 +201,9 @@ pub fn read(src: &SourceText, schema: &ModelSchema) -> (Collected, Vec<InputErro
     let parsed: Vec<Result<Resource, Vec<InputError>>> = resources
         .par_iter()
         .with_min_len(256)
-        .map(|raw| resource(src, offset_of(raw), raw.get(), schema))
+        .map_init(Interner::default, |strings, raw| {
+            resource(src, offset_of(raw), raw.get(), schema, strings)
+        })
         .collect();
     collected.resources.reserve(parsed.len());
     for p in parsed {
@@ -229,52 +234,59 @@ fn resource(
     src: &SourceText,
     offset: usize,
     raw: &str,
-    schema: &ModelSchema,
+    schema: &'static ModelSchema,
+    strings: &mut Interner,
 ) -> Result<Resource, Vec<InputError>> {
     let json: ResourceJson =
         serde_json::from_str(raw).map_err(|e| vec![json_error(src, offset, raw, &e)])?;
     if let Some(account) = &json.account {
         check_account_id(account).map_err(|msg| vec![InputError::at(src, offset, msg)])?;
     }
-    // JSON null is how APIs say "absent": the attribute is left out, so the AWS default applies.
-    let attributes: Map<String, Value> = json
-        .attributes
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .collect();
-    let r = Resource {
-        type_name: json.type_name,
-        id: json.id,
-        name: json.name,
-        account: json.account,
-        region: json.region,
-        tags: json.tags,
-        attributes,
-        documents: json.documents,
-        unknown: json
-            .unknown
+    let located = |problems: Vec<crate::model::AttrError>| -> Vec<InputError> {
+        problems
             .into_iter()
-            .map(|u| match u {
-                UnknownJson::Path(path) => Unknown {
-                    path,
-                    reason: "marked unknown in the inventory".into(),
-                },
-                UnknownJson::Full { path, reason } => Unknown { path, reason },
+            .map(|p| {
+                let at = locate_key(raw, &p.path).map_or(offset, |o| offset + o);
+                InputError::at(src, at, format!("resource `{}`: {}", json.id, p.message))
             })
-            .collect(),
-        location: location(src, offset),
+            .collect()
     };
-    let problems = check_resource(&r, schema);
-    if problems.is_empty() {
-        return Ok(r);
+    let (type_name, spec) = input_type(&json.type_name, schema).map_err(|e| located(vec![e]))?;
+    let mut problems = Vec::new();
+    let attributes = input_attributes(&json.attributes, spec, &mut problems);
+    let mut r = Resource::new(type_name, json.id.as_str(), location(src, offset));
+    r.name = json.name.as_deref().map(Into::into);
+    r.account = json.account.as_deref().map(|a| strings.intern(a));
+    r.region = json.region.as_deref().map(|a| strings.intern(a));
+    r.tags = Tags::from_pairs(
+        json.tags
+            .iter()
+            .map(|(k, v)| (strings.intern(k), strings.intern(v))),
+    );
+    r.attributes = attributes;
+    for (name, doc) in json.documents {
+        r.documents.insert(&name, doc);
     }
-    Err(problems
-        .into_iter()
-        .map(|p| {
-            let at = locate_key(raw, &p.path).map_or(offset, |o| offset + o);
-            InputError::at(src, at, format!("resource `{}`: {}", r.id, p.message))
+    r.unknown = json
+        .unknown
+        .iter()
+        .map(|u| match u {
+            UnknownJson::Path(path) => Unknown {
+                path: path.clone(),
+                reason: "marked unknown in the inventory".into(),
+            },
+            UnknownJson::Full { path, reason } => Unknown {
+                path: path.clone(),
+                reason: reason.clone(),
+            },
         })
-        .collect())
+        .collect();
+    problems.extend(check_resource(&r, schema));
+    if problems.is_empty() {
+        Ok(r)
+    } else {
+        Err(located(problems))
+    }
 }
 
 /// The offset of the key an attribute path names, searched inside `attributes`.

@@ -92,7 +92,10 @@ impl SourceText {
 
 /// Reads every input path (files, or directories walked for `.json` files), keeping the
 /// facts of the good inputs when others fail.
-pub fn read_inputs(paths: &[PathBuf], schema: &ModelSchema) -> (Collected, Vec<InputError>) {
+pub fn read_inputs(
+    paths: &[PathBuf],
+    schema: &'static ModelSchema,
+) -> (Collected, Vec<InputError>) {
     let mut collected = Collected::default();
     let mut errors = Vec::new();
     for path in paths {
@@ -149,7 +152,7 @@ fn expand(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<InputError>> {
     Ok(())
 }
 
-fn read_file(path: &Path, schema: &ModelSchema) -> (Collected, Vec<InputError>) {
+fn read_file(path: &Path, schema: &'static ModelSchema) -> (Collected, Vec<InputError>) {
     let shown = display(path);
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
