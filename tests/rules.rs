@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ailint::config::Config;
 use ailint::engine::{RuleSet, Status};
 use ailint::model::ModelSchema;
-use ailint::report::{rule_docs, text};
+use ailint::report::{self, rule_docs, Format};
 
 fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -133,7 +133,7 @@ fn every_rule_has_fixtures_passes_fails_and_snapshots() {
                 settings().bind(|| {
                     insta::assert_snapshot!(
                         format!("rule-text@{id}"),
-                        text::render(&report, false)
+                        report::render(&report, Format::Text, false)
                     );
                 });
             }

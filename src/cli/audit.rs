@@ -1,5 +1,6 @@
 //! `ailint audit`: read inventories, judge them, report.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -95,15 +96,31 @@ pub fn run(args: AuditArgs) -> u8 {
 
     let report = crate::audit_paths(&args.inputs, &config, &rules);
     let color = args.output.is_none() && args.format == Format::Text && stdout_color();
-    let rendered = report::render(&report, args.format, color);
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, rendered) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
-                return EXIT_ERROR;
-            }
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            report::write(&report, args.format, color, &mut out)?;
+            out.flush()
+        }),
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            report::write(&report, args.format, color, &mut out).and_then(|()| out.flush())
         }
-        None => print!("{rendered}"),
+    };
+    match written {
+        Ok(()) => {}
+        // A reader that stops early (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let target = args
+                .output
+                .as_ref()
+                .map_or("standard output".to_string(), |p| {
+                    format!("`{}`", p.display())
+                });
+            eprintln!("error: cannot write {target}: {e}");
+            return EXIT_ERROR;
+        }
     }
     // Input errors also go to stderr, so they are seen whatever the format.
     for e in &report.errors {

@@ -1,7 +1,7 @@
 //! The model as Cedar entities, built in code (much faster than through Cedar's JSON).
 //! The engine builds them batch by batch ([`super::evaluate`]), never all at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use cedar_policy::{Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
@@ -49,6 +49,39 @@ pub fn unknown_name(type_name: &str, id: &str, path: &str) -> String {
     format!("{type_name}|{id}|{path}")
 }
 
+/// What of a resource its entity carries: only what the loaded rules can read. An entity
+/// costs Cedar several KB, and attributes (guardrail filter lists, references) no rule
+/// reads are most of it.
+#[derive(Debug, Clone, Default)]
+pub struct Reads {
+    /// Tags, when some rule reads tags.
+    pub tags: bool,
+    /// The attribute names rules read; `None` keeps every attribute.
+    pub attributes: Option<HashSet<String>>,
+}
+
+impl Reads {
+    /// Everything: for callers that inspect entities rather than run the rules.
+    pub fn all() -> Reads {
+        Reads {
+            tags: true,
+            attributes: None,
+        }
+    }
+
+    /// What the rules of `rules` read.
+    pub fn of(rules: &crate::engine::RuleSet) -> Reads {
+        Reads {
+            tags: rules.read_tags(),
+            attributes: rules.read_attributes(),
+        }
+    }
+
+    pub fn attribute(&self, name: &str) -> bool {
+        self.attributes.as_ref().is_none_or(|a| a.contains(name))
+    }
+}
+
 /// Builds the entity of one resource. Unknown facts become Cedar unknowns, so partial
 /// evaluation can decide what does not depend on them. The model has already checked every
 /// value against the schema, so a failure here is a bug; it is still reported, not a panic.
@@ -56,7 +89,7 @@ pub fn entity(
     r: &Resource,
     schema: &ModelSchema,
     names: &TypeNames,
-    with_tags: bool,
+    reads: &Reads,
 ) -> Result<Entity, String> {
     let spec = schema
         .entity_type(r.type_name)
@@ -74,7 +107,7 @@ pub fn entity(
         unknowns: &unknowns,
     };
     let mut attrs = Vec::with_capacity(spec.attrs.len());
-    for (name, attr) in &spec.attrs {
+    for (name, attr) in spec.attrs.iter().filter(|(n, _)| reads.attribute(n)) {
         let envelope = match name.as_str() {
             "name" => Some(r.name.as_deref().map(Value::from)),
             "region" => Some(r.region.as_deref().map(Value::from)),
@@ -91,7 +124,7 @@ pub fn entity(
             attrs.push((name.clone(), expr));
         }
     }
-    let tags: Vec<(String, RestrictedExpression)> = if with_tags && spec.has_tags {
+    let tags: Vec<(String, RestrictedExpression)> = if reads.tags && spec.has_tags {
         r.tags
             .iter()
             .map(|(k, v)| {
@@ -212,9 +245,15 @@ impl Builder<'_> {
     }
 }
 
-/// The resources each resource refers to (its references' ids resolved to positions in
-/// the model), following records and sets.
-pub fn references(model: &Model, schema: &ModelSchema, r: &Resource, out: &mut Vec<usize>) {
+/// The resources a resource refers to through attributes the rules read (its references'
+/// ids resolved to positions in the model), following records and sets.
+pub fn references(
+    model: &Model,
+    schema: &ModelSchema,
+    reads: &Reads,
+    r: &Resource,
+    out: &mut Vec<usize>,
+) {
     fn walk(model: &Model, v: &Value, ty: &AttrType, out: &mut Vec<usize>) {
         match (ty, v) {
             (AttrType::Entity(t), Value::String(id)) => {
@@ -241,11 +280,11 @@ pub fn references(model: &Model, schema: &ModelSchema, r: &Resource, out: &mut V
         return;
     };
     if let (Some(account), Some(attr)) = (&r.account, spec.attrs.get("account")) {
-        if r.type_name != "AWS::Region" {
+        if r.type_name != "AWS::Region" && reads.attribute("account") {
             walk(model, &Value::from(&**account), &attr.ty, out);
         }
     }
-    for (name, value) in r.attributes.iter() {
+    for (name, value) in r.attributes.iter().filter(|(n, _)| reads.attribute(n)) {
         if let Some(attr) = spec.attrs.get(name) {
             walk(model, value, &attr.ty, out);
         }

@@ -173,11 +173,12 @@ struct Evaluation<'a> {
     by_type: HashMap<&'a str, TypeRules>,
     names: entities::TypeNames,
     context: Context,
-    with_tags: bool,
+    /// What entities carry: what the rules read.
+    reads: entities::Reads,
     /// Ids of resources with unknown facts: resources referring to them are evaluated
     /// partially.
     uncertain: HashSet<&'a str>,
-    /// Rule metadata as findings carry it.
+    /// Type names as findings carry them.
     type_names: HashMap<&'static str, Arc<str>>,
 }
 
@@ -197,7 +198,7 @@ pub fn evaluate(
         by_type: split_by_type(rules, schema),
         names: entities::TypeNames::new(schema),
         context: context::build(config),
-        with_tags: rules.read_tags(),
+        reads: entities::Reads::of(rules),
         uncertain: model
             .resources
             .iter()
@@ -302,6 +303,7 @@ impl Evaluation<'_> {
             entities::references(
                 model,
                 self.schema,
+                &self.reads,
                 &model.resources[members[next]],
                 &mut refs,
             );
@@ -315,12 +317,7 @@ impl Evaluation<'_> {
         let built: Vec<cedar_policy::Entity> = members
             .iter()
             .filter_map(|&i| {
-                match entities::entity(
-                    &model.resources[i],
-                    self.schema,
-                    &self.names,
-                    self.with_tags,
-                ) {
+                match entities::entity(&model.resources[i], self.schema, &self.names, &self.reads) {
                     Ok(e) => Some(e),
                     Err(e) => {
                         result.errors.push(e);

@@ -350,6 +350,37 @@ impl RuleSet {
             .any(|r| r.meta.source.contains("hasTag(") || r.meta.source.contains("getTag("))
     }
 
+    /// The attribute names any rule reads (`e.name`, `e has name`), on any entity or
+    /// record; `None` when a rule cannot be inspected, which keeps every attribute. An
+    /// attribute no rule names cannot change a verdict, so entities leave it out.
+    pub fn read_attributes(&self) -> Option<HashSet<String>> {
+        fn walk(v: &serde_json::Value, out: &mut HashSet<String>) {
+            match v {
+                serde_json::Value::Object(obj) => {
+                    for (k, inner) in obj {
+                        match (k.as_str(), inner) {
+                            ("attr", serde_json::Value::String(name)) => {
+                                out.insert(name.clone());
+                            }
+                            // `e has a.b` lists the path.
+                            ("attr", serde_json::Value::Array(names)) => out.extend(
+                                names.iter().filter_map(|n| n.as_str().map(str::to_string)),
+                            ),
+                            _ => walk(inner, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+                _ => {}
+            }
+        }
+        let mut out = HashSet::new();
+        for rule in &self.rules {
+            walk(&rule.policy.to_json().ok()?, &mut out);
+        }
+        Some(out)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules
             .iter()

@@ -1,5 +1,7 @@
 //! `--format json`: the whole report, versioned, for scripts and later comparisons.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::engine::AuditReport;
@@ -14,13 +16,11 @@ struct Versioned<'a> {
     report: &'a AuditReport,
 }
 
-pub fn render(report: &AuditReport) -> String {
+pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
     let doc = Versioned {
         format: FORMAT,
         report,
     };
-    let mut out =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

@@ -6,6 +6,8 @@ pub mod rule_docs;
 pub mod sarif;
 pub mod text;
 
+use std::io::{self, Write};
+
 use crate::engine::AuditReport;
 
 /// Output formats of `ailint audit`.
@@ -16,11 +18,25 @@ pub enum Format {
     Sarif,
 }
 
-/// Renders a report; `color` only applies to text.
-pub fn render(report: &AuditReport, format: Format, color: bool) -> String {
+/// Writes a report; `color` only applies to text. Reports are streamed: a large audit's
+/// report is never held in memory whole.
+pub fn write(
+    report: &AuditReport,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Text => text::render(report, color),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
+        Format::Text => text::write(report, color, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
     }
+}
+
+/// Renders a report as a string (tests and small outputs).
+pub fn render(report: &AuditReport, format: Format, color: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(report, format, color, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -5,11 +5,13 @@
 //! `primaryLocationLineHash` itself, so we never write one. "Not assessed" results and tool
 //! errors are tool execution notifications, not silent omissions.
 
+use std::io::{self, Write};
 use std::path::Path;
 
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
-use crate::engine::{AuditReport, Finding, RuleMeta, Severity};
+use crate::engine::{AuditReport, Finding, RuleMeta, Severity, ToolError};
 
 use super::rule_docs;
 
@@ -108,85 +110,124 @@ fn message(f: &Finding, title: &str) -> String {
     )
 }
 
-pub fn render(report: &AuditReport) -> String {
-    let index_of = |id: &str| report.rules.iter().position(|r| r.id == id);
-    let results: Vec<Value> = report
-        .failures()
-        .map(|f| {
-            let title = report.rule(&f.rule_id).map_or("", |r| r.title.as_str());
-            let evidence: Map<String, Value> = f
-                .evidence
-                .iter()
-                .map(|e| (e.path.clone(), e.value.clone()))
-                .collect();
-            json!({
-                "ruleId": f.rule_id,
-                "ruleIndex": index_of(&f.rule_id),
-                "level": level(f.severity),
-                "message": { "text": message(f, title) },
-                "locations": [{
-                    "physicalLocation": physical(f),
-                    "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
-                }],
-                "partialFingerprints": { "ailint/v1": f.fingerprint },
-                "properties": {
-                    "resourceType": f.resource.type_name,
-                    "account": f.resource.account,
-                    "region": f.resource.region,
-                    "evidence": evidence,
-                }
-            })
-        })
+fn result(report: &AuditReport, f: &Finding) -> Value {
+    let title = report.rule(&f.rule_id).map_or("", |r| r.title.as_str());
+    let evidence: Map<String, Value> = f
+        .evidence
+        .iter()
+        .map(|e| (e.path.clone(), e.value.clone()))
         .collect();
-
-    let mut notifications: Vec<Value> = report
-        .not_assessed()
-        .map(|f| {
-            json!({
-                "level": "warning",
-                "message": { "text": format!(
-                    "{} not assessed on {} `{}`: {}",
-                    f.rule_id, f.resource.type_name, f.resource.name,
-                    f.reason.as_deref().unwrap_or("unknown")
-                ) },
-                "associatedRule": { "id": f.rule_id, "index": index_of(&f.rule_id) },
-                "locations": [{
-                    "physicalLocation": physical(f),
-                    "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
-                }]
-            })
-        })
-        .collect();
-    notifications.extend(report.errors.iter().map(|e| {
-        let mut n = json!({
-            "level": "error",
-            "message": { "text": e.message },
-        });
-        let mut loc = json!({ "artifactLocation": { "uri": artifact_uri(&e.path) } });
-        if let Some(line) = e.line {
-            loc["region"] = json!({ "startLine": line });
+    json!({
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index(report, &f.rule_id),
+        "level": level(f.severity),
+        "message": { "text": message(f, title) },
+        "locations": [{
+            "physicalLocation": physical(f),
+            "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
+        }],
+        "partialFingerprints": { "ailint/v1": f.fingerprint },
+        "properties": {
+            "resourceType": f.resource.type_name,
+            "account": f.resource.account,
+            "region": f.resource.region,
+            "evidence": evidence,
         }
-        n["locations"] = json!([{ "physicalLocation": loc }]);
-        n
-    }));
+    })
+}
 
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+fn rule_index(report: &AuditReport, id: &str) -> Option<usize> {
+    report.rules.iter().position(|r| r.id == id)
+}
+
+fn not_assessed_notification(report: &AuditReport, f: &Finding) -> Value {
+    json!({
+        "level": "warning",
+        "message": { "text": format!(
+            "{} not assessed on {} `{}`: {}",
+            f.rule_id, f.resource.type_name, f.resource.name,
+            f.reason.as_deref().unwrap_or("unknown")
+        ) },
+        "associatedRule": { "id": f.rule_id, "index": rule_index(report, &f.rule_id) },
+        "locations": [{
+            "physicalLocation": physical(f),
+            "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
+        }]
+    })
+}
+
+fn error_notification(e: &ToolError) -> Value {
+    let mut n = json!({
+        "level": "error",
+        "message": { "text": e.message },
+    });
+    let mut loc = json!({ "artifactLocation": { "uri": artifact_uri(&e.path) } });
+    if let Some(line) = e.line {
+        loc["region"] = json!({ "startLine": line });
+    }
+    n["locations"] = json!([{ "physicalLocation": loc }]);
+    n
+}
+
+/// A JSON array serialized one element at a time: a run can have a result per resource,
+/// and the log is streamed rather than built.
+struct Streamed<F>(F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+#[derive(Serialize)]
+struct Log<R: Serialize> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [R; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<N: Serialize, R: Serialize> {
+    tool: Value,
+    invocations: [Invocation<N>; 1],
+    results: R,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<N: Serialize> {
+    execution_successful: bool,
+    tool_execution_notifications: N,
+}
+
+pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": {
                 "name": "ailint",
                 "semanticVersion": report.version,
                 "rules": report.rules.iter().map(descriptor).collect::<Vec<_>>(),
-            }},
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
+            }}),
+            invocations: [Invocation {
+                execution_successful: report.errors.is_empty(),
+                tool_execution_notifications: Streamed(|| {
+                    report
+                        .not_assessed()
+                        .map(|f| not_assessed_notification(report, f))
+                        .chain(report.errors.iter().map(error_notification))
+                }),
             }],
-            "results": results,
-        }]
-    });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+            results: Streamed(|| report.failures().map(|f| result(report, f))),
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }

@@ -1,6 +1,6 @@
 //! `--format text`: findings grouped by rule, most severe first, for a terminal.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use serde_json::Value;
 
@@ -56,10 +56,9 @@ fn scope(f: &Finding) -> String {
     }
 }
 
-pub fn render(report: &AuditReport, color: bool) -> String {
+pub fn write(report: &AuditReport, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let st = Style { on: color };
-    let mut out = String::new();
-    let _ = writeln!(
+    writeln!(
         out,
         "{} {} · {} resources · {} accounts · {} regions · {} rules",
         st.bold("ailint"),
@@ -68,7 +67,7 @@ pub fn render(report: &AuditReport, color: bool) -> String {
         report.accounts.len(),
         report.regions.len(),
         report.rules.len()
-    );
+    )?;
 
     let failures: Vec<&Finding> = report.failures().collect();
     let mut i = 0;
@@ -81,62 +80,62 @@ pub fn render(report: &AuditReport, color: bool) -> String {
             .collect();
         i += group.len();
         let meta = report.rule(rule_id);
-        let _ = writeln!(out);
-        let _ = writeln!(
+        writeln!(out)?;
+        writeln!(
             out,
             "{} {}  {}  ({})",
             st.severity(group[0].severity),
             st.bold(rule_id),
             meta.map_or("", |m| m.title.as_str()),
             group.len()
-        );
+        )?;
         for f in &group {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  {}  {}  {}",
                 location(f),
                 st.bold(&f.resource.name),
                 st.dim(&format!("{} · {}", f.resource.type_name, scope(f)))
-            );
+            )?;
             let evidence: Vec<String> = f
                 .evidence
                 .iter()
                 .map(|e| format!("{} = {}", e.path, value_text(&e.value)))
                 .collect();
             if !evidence.is_empty() {
-                let _ = writeln!(out, "      {}", st.dim(&evidence.join(", ")));
+                writeln!(out, "      {}", st.dim(&evidence.join(", ")))?;
             }
         }
         if let Some(m) = meta {
-            let _ = writeln!(out, "  {} {}", st.bold("fix:"), m.remediation);
+            writeln!(out, "  {} {}", st.bold("fix:"), m.remediation)?;
         }
     }
 
     let not_assessed: Vec<&Finding> = report.not_assessed().collect();
     if !not_assessed.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "{} ({})", st.bold("Not assessed"), not_assessed.len());
+        writeln!(out)?;
+        writeln!(out, "{} ({})", st.bold("Not assessed"), not_assessed.len())?;
         for f in not_assessed {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  {}  {}  {}  {}",
                 st.bold(&f.rule_id),
                 location(f),
                 f.resource.name,
                 st.dim(f.reason.as_deref().unwrap_or(""))
-            );
+            )?;
         }
     }
 
     if !report.errors.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "{} ({})", st.bold("Errors"), report.errors.len());
+        writeln!(out)?;
+        writeln!(out, "{} ({})", st.bold("Errors"), report.errors.len())?;
         for e in &report.errors {
-            let _ = writeln!(out, "  {e}");
+            writeln!(out, "  {e}")?;
         }
     }
 
-    let _ = writeln!(out);
+    writeln!(out)?;
     let by_severity: Vec<String> = Severity::ALL
         .iter()
         .filter_map(|s| {
@@ -154,11 +153,10 @@ pub fn render(report: &AuditReport, color: bool) -> String {
         .iter()
         .filter(|f| f.status == Status::NotAssessed)
         .count();
-    let _ = writeln!(
+    writeln!(
         out,
         "{} {failed}, {not_assessed_count} not assessed, {} passed",
         st.bold("Summary:"),
         report.totals.pass
-    );
-    out
+    )
 }
