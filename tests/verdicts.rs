@@ -103,3 +103,132 @@ fn an_unknown_region_leaves_residency_not_assessed() {
     let f = verdict(&r, "AIL-RES-001", "g").expect("not assessed");
     assert_eq!(f.status, Status::NotAssessed, "{f:?}");
 }
+
+#[test]
+fn an_unknown_field_of_a_record_blocks_only_the_rules_that_read_it() {
+    let r = audit(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::KMS::Key", "id": "arn:aws:kms:us-east-1:111122223333:key/k", "name": "ml-key", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"keyManager": "CUSTOMER"}},
+        {"type": "AWS::SageMaker::EndpointConfig", "id": "ec", "name": "fraud-ec", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"kmsKey": "arn:aws:kms:us-east-1:111122223333:key/k",
+                        "dataCapture": {"enableCapture": true, "destinationS3Uri": "s3://capture/fraud"}},
+         "unknown": [{"path": "dataCapture.kmsKey", "reason": "Fn::If on a parameter"}]}]}"#,
+        &["AIL-KMS-002"],
+    );
+    let capture = verdict(&r, "AIL-KMS-002B", "fraud-ec").expect("not assessed");
+    assert_eq!(capture.status, Status::NotAssessed, "{capture:?}");
+    assert!(
+        capture
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("`dataCapture.kmsKey` is unknown: Fn::If on a parameter"),
+        "{:?}",
+        capture.reason
+    );
+    // The volume key is known and customer-managed.
+    assert!(verdict(&r, "AIL-KMS-002", "fraud-ec").is_none());
+    assert_eq!(r.per_rule["AIL-KMS-002"].pass, 1);
+}
+
+#[test]
+fn a_users_rule_sees_attributes_no_built_in_rule_reads() {
+    // Entities carry only the attributes the loaded rules read; a user's rule that reads
+    // others, through a reference, must still see them.
+    let rules = RuleSet::from_sources(
+        &[(
+            "acme/key-rotation.cedar",
+            "acme",
+            r#"@id("ACME-ROT-001")
+@title("Notebook key does not rotate")
+@severity("medium")
+@control("ACME-ROT-001")
+@evidence("kmsKey.rotationEnabled")
+@rationale("Keys rotate.")
+@remediation("Enable rotation.")
+@docs("https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html")
+forbid (principal, action == Ailint::Action::"audit", resource is AWS::SageMaker::NotebookInstance)
+when {
+    resource has kmsKey && resource.kmsKey has rotationEnabled &&
+    resource.kmsKey.rotationEnabled == false &&
+    resource has name && resource.name like "prod-*"
+};"#,
+        )],
+        ModelSchema::builtin(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(
+        &path,
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::KMS::Key", "id": "arn:aws:kms:us-east-1:111122223333:key/k", "name": "ml-key", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"keyManager": "CUSTOMER", "rotationEnabled": false}},
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "a", "name": "prod-nb", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"kmsKey": "arn:aws:kms:us-east-1:111122223333:key/k"}},
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "b", "name": "dev-nb", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"kmsKey": "arn:aws:kms:us-east-1:111122223333:key/k"}}]}"#,
+    )
+    .unwrap();
+    let r = ailint::audit_paths(&[path], &Config::default(), &rules);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let f = verdict(&r, "ACME-ROT-001", "prod-nb").expect("a finding");
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.evidence[0].value, serde_json::json!(false));
+    assert!(verdict(&r, "ACME-ROT-001", "dev-nb").is_none());
+    assert_eq!(r.per_rule["ACME-ROT-001"].pass, 1);
+}
+
+#[test]
+fn the_report_does_not_depend_on_the_batch_size() {
+    // Each batch holds its resources and what they refer to; a resource alone in its
+    // batch, or all resources in one, must give the same verdicts and evidence.
+    let schema = ModelSchema::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let generated = dir.path().join("gen.json");
+    std::fs::write(
+        &generated,
+        ailint::inventory_gen::generate(3000, 7).to_string(),
+    )
+    .unwrap();
+    let rules = RuleSet::load(&[], schema).unwrap();
+    let config = Config::default();
+    for (input, sizes) in [
+        (
+            std::path::PathBuf::from("fixtures/demo/inventory.json"),
+            &[1, 5, usize::MAX][..],
+        ),
+        (generated, &[97, 2048, usize::MAX][..]),
+    ] {
+        let (collected, errors) = ailint::sources::read_inputs(&[input.clone()], schema);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (model, errors) = ailint::model::Model::build(collected, schema);
+        assert!(errors.is_empty(), "{errors:?}");
+        let reports: Vec<String> = sizes
+            .iter()
+            .map(|&size| {
+                let report = ailint::engine::evaluate_in_batches(
+                    &model,
+                    &rules,
+                    &config,
+                    schema,
+                    vec![],
+                    vec![],
+                    size,
+                );
+                assert!(report.errors.is_empty(), "{:?}", report.errors);
+                assert!(report.totals.fail > 0);
+                serde_json::to_string(&report).unwrap()
+            })
+            .collect();
+        for (size, report) in sizes.iter().zip(&reports).skip(1) {
+            assert!(
+                report == &reports[0],
+                "{}: batches of {size} differ from batches of {}",
+                input.display(),
+                sizes[0]
+            );
+        }
+    }
+}

@@ -61,14 +61,6 @@ pub struct Reads {
 }
 
 impl Reads {
-    /// Everything: for callers that inspect entities rather than run the rules.
-    pub fn all() -> Reads {
-        Reads {
-            tags: true,
-            attributes: None,
-        }
-    }
-
     /// What the rules of `rules` read.
     pub fn of(rules: &crate::engine::RuleSet) -> Reads {
         Reads {
@@ -220,9 +212,7 @@ impl Builder<'_> {
             (AttrType::Bool, Value::Bool(b)) => RestrictedExpression::new_bool(*b),
             (AttrType::Long, Value::Long(n)) => RestrictedExpression::new_long(*n),
             (AttrType::String, Value::String(s)) => RestrictedExpression::new_string(s.to_string()),
-            (AttrType::Decimal, Value::Decimal(d)) => {
-                RestrictedExpression::new_decimal(Value::decimal_literal(*d))
-            }
+            (AttrType::Decimal, Value::Decimal(d)) => decimal(*d),
             (AttrType::Entity(t), Value::String(id)) => {
                 RestrictedExpression::new_entity_uid(self.names.uid(t, id).ok()?)
             }
@@ -243,6 +233,22 @@ impl Builder<'_> {
             _ => return None,
         })
     }
+}
+
+/// A decimal expression. Cedar parses the extension's name on every construction, which
+/// shows in profiles; thresholds repeat, so each thread keeps the ones it made.
+fn decimal(scaled: i64) -> RestrictedExpression {
+    thread_local! {
+        static DECIMALS: std::cell::RefCell<HashMap<i64, RestrictedExpression>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    DECIMALS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(scaled)
+            .or_insert_with(|| RestrictedExpression::new_decimal(Value::decimal_literal(scaled)))
+            .clone()
+    })
 }
 
 /// The resources a resource refers to through attributes the rules read (its references'

@@ -189,7 +189,20 @@ pub fn evaluate(
     config: &Config,
     schema: &ModelSchema,
     inputs: Vec<String>,
+    errors: Vec<ToolError>,
+) -> AuditReport {
+    evaluate_in_batches(model, rules, config, schema, inputs, errors, BATCH)
+}
+
+/// [`evaluate`] with another batch size; the report does not depend on it (tested).
+pub fn evaluate_in_batches(
+    model: &Model,
+    rules: &RuleSet,
+    config: &Config,
+    schema: &ModelSchema,
+    inputs: Vec<String>,
     mut errors: Vec<ToolError>,
+    batch_size: usize,
 ) -> AuditReport {
     let eval = Evaluation {
         model,
@@ -213,7 +226,7 @@ pub fn evaluate(
     };
     let indices: Vec<usize> = (0..model.resources.len()).collect();
     let results: Vec<BatchResult> = indices
-        .par_chunks(BATCH)
+        .par_chunks(batch_size.max(1))
         .map(|batch| eval.batch(batch))
         .collect();
 
@@ -629,10 +642,14 @@ fn fingerprint(rule: &str, r: &ResourceRef) -> String {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = h.finalize();
+    let mut out = String::with_capacity(32);
+    for b in &digest[..16] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 fn finding(

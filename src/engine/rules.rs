@@ -596,6 +596,29 @@ pub fn evidence_path_exists(schema: &ModelSchema, type_name: &str, path: &str) -
 mod tests {
     use super::*;
 
+    #[test]
+    fn read_attributes_are_the_names_rules_access_or_test() {
+        let set = RuleSet::from_sources(
+            &[(
+                "x.cedar",
+                "x",
+                r#"
+@id("X-2")
+@title("t") @severity("high") @remediation("r") @rationale("why") @docs("https://x")
+@control("AIL-KMS-001") @evidence("kmsKey")
+forbid (principal, action, resource is AWS::SageMaker::NotebookInstance)
+when { resource has kmsKey && resource.kmsKey has keyManager && resource.kmsKey.keyManager != "CUSTOMER" };
+"#,
+            )],
+            ModelSchema::builtin(),
+        )
+        .unwrap();
+        let read = set.read_attributes().unwrap();
+        let mut names: Vec<&str> = read.iter().map(String::as_str).collect();
+        names.sort();
+        assert_eq!(names, vec!["keyManager", "kmsKey"]);
+    }
+
     const GOOD: &str = r#"
 @id("X-1")
 @title("t") @severity("high") @remediation("r") @rationale("why") @docs("https://x")

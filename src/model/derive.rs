@@ -122,11 +122,12 @@ fn buckets(model: &mut Model) {
                 .map(str::to_string),
         );
     }
-    for r in model
-        .resources
-        .iter_mut()
-        .filter(|r| r.type_name == "AWS::S3::Bucket")
-    {
+    use rayon::prelude::*;
+    // Bucket policies are independent: parse them in parallel.
+    model.resources.par_iter_mut().for_each(|r| {
+        if r.type_name != "AWS::S3::Bucket" {
+            return;
+        }
         let ai = ai_buckets.contains(bucket_name(r));
         r.attributes.insert("aiData", ai);
         let tls = match document(r, "policy") {
@@ -142,7 +143,7 @@ fn buckets(model: &mut Model) {
             tls.clone().map(|t| Value::Bool(t.0)),
         );
         set(r, "deniesTlsBelow12", tls.map(|t| Value::Bool(t.1)));
-    }
+    });
 }
 
 /// (denies non-TLS, denies TLS below 1.2) for a bucket policy.
@@ -641,11 +642,20 @@ fn statement_resource(policy: &Resource, index: usize, s: Option<&Statement>) ->
 }
 
 fn iam_statements(model: &mut Model) {
-    let mut statements = Vec::new();
-    for policy in model
+    use rayon::prelude::*;
+    // Policies are independent: parse their documents in parallel.
+    let statements: Vec<Resource> = model
         .resources
-        .iter()
+        .par_iter()
         .filter(|r| r.type_name == "AWS::IAM::Policy")
+        .flat_map_iter(policy_statements)
+        .collect();
+    model.resources.extend(statements);
+}
+
+/// The statements of one policy, or a placeholder whose facts are unknown.
+fn policy_statements(policy: &Resource) -> Vec<Resource> {
+    let mut statements = Vec::new();
     {
         let parsed = match document(policy, "policy") {
             Err(reason) => Err(reason),
@@ -692,7 +702,7 @@ fn iam_statements(model: &mut Model) {
             }
         }
     }
-    model.resources.extend(statements);
+    statements
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -74,86 +75,54 @@ struct AccountJson {
 }
 
 /// Reads one inventory file.
+/// The top level of a well-formed inventory, read in one pass over the text. Anything
+/// unusual (an unknown field, a list that is not an array, another format) is left to
+/// [`top_level_checked`], which says precisely what is wrong.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct TopLevel<'a> {
+    format: String,
+    // Informational: any JSON is accepted.
+    #[serde(default, rename = "generator")]
+    _generator: IgnoredAny,
+    #[serde(default, rename = "collectedAt")]
+    _collected_at: IgnoredAny,
+    #[serde(borrow, default)]
+    accounts: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    resources: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    not_collected: Vec<&'a RawValue>,
+}
+
+/// The lists of an inventory, as slices of its text.
+#[derive(Default)]
+struct Lists<'a> {
+    accounts: Vec<&'a RawValue>,
+    resources: Vec<&'a RawValue>,
+    not_collected: Vec<&'a RawValue>,
+}
+
+/// Reads one inventory file.
 pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<InputError>) {
     let mut errors = Vec::new();
     let mut collected = Collected::default();
     let text: &str = &src.text;
-
-    let top: HashMap<String, &RawValue> = match serde_json::from_str(text) {
-        Ok(top) => top,
-        Err(e) => return (collected, vec![json_error(src, 0, text, &e)]),
-    };
     let offset_of = |raw: &RawValue| raw.get().as_ptr() as usize - text.as_ptr() as usize;
 
-    match top
-        .get("format")
-        .map(|raw| (raw, serde_json::from_str::<String>(raw.get())))
-    {
-        None => {
-            return (
-                collected,
-                vec![
-                    InputError::at(src, 0, "not an ailint inventory: no `format` field").with_help(
-                        format!("an inventory starts with {{\"format\": \"{FORMAT}\", ...}}"),
-                    ),
-                ],
-            )
-        }
-        Some((raw, Ok(format))) if format != FORMAT => {
-            return (
-                collected,
-                vec![InputError::at(
-                    src,
-                    offset_of(raw),
-                    format!(
-                        "unsupported inventory format `{format}`; this ailint reads `{FORMAT}`"
-                    ),
-                )],
-            )
-        }
-        Some((raw, Err(_))) => {
-            return (
-                collected,
-                vec![InputError::at(
-                    src,
-                    offset_of(raw),
-                    "`format` must be a string",
-                )],
-            )
-        }
-        Some(_) => {}
-    }
-    let mut keys: Vec<&String> = top.keys().collect();
-    keys.sort();
-    for key in keys {
-        if !TOP_LEVEL.contains(&key.as_str()) {
-            let raw = top[key];
-            errors.push(InputError::at(
-                src,
-                offset_of(raw),
-                format!("unknown top-level field `{key}`"),
-            ));
-        }
-    }
-
-    let list = |key: &str, errors: &mut Vec<InputError>| -> Vec<&RawValue> {
-        let Some(raw) = top.get(key) else {
-            return vec![];
-        };
-        match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
-            Ok(items) => items,
-            Err(_) => {
-                errors.push(InputError::at(
-                    src,
-                    offset_of(raw),
-                    format!("`{key}` must be an array"),
-                ));
-                vec![]
-            }
-        }
+    let lists = match serde_json::from_str::<TopLevel>(text) {
+        Ok(top) if top.format == FORMAT => Lists {
+            accounts: top.accounts,
+            resources: top.resources,
+            not_collected: top.not_collected,
+        },
+        _ => match top_level_checked(src, &mut errors) {
+            Some(lists) => lists,
+            None => return (collected, errors),
+        },
     };
 
-    for raw in list("accounts", &mut errors) {
+    for raw in lists.accounts {
         let offset = offset_of(raw);
         match serde_json::from_str::<AccountJson>(raw.get()) {
             Ok(a) => {
@@ -171,7 +140,7 @@ pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<I
         }
     }
 
-    for raw in list("notCollected", &mut errors) {
+    for raw in lists.not_collected {
         let offset = offset_of(raw);
         match serde_json::from_str::<NotCollectedJson>(raw.get()) {
             Ok(n) => {
@@ -197,8 +166,8 @@ pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<I
     }
 
     // Resources are independent: parse and check them in parallel, keeping file order.
-    let resources = list("resources", &mut errors);
-    let parsed: Vec<Result<Resource, Vec<InputError>>> = resources
+    let parsed: Vec<Result<Resource, Vec<InputError>>> = lists
+        .resources
         .par_iter()
         .with_min_len(256)
         .map_init(Interner::default, |strings, raw| {
@@ -213,6 +182,83 @@ pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<I
         }
     }
     (collected, errors)
+}
+
+/// The top level of an inventory that the one-pass read refused, checked field by field
+/// so that each problem is located. `None` when nothing of the file can be used.
+fn top_level_checked<'a>(src: &'a SourceText, errors: &mut Vec<InputError>) -> Option<Lists<'a>> {
+    let text: &str = &src.text;
+    let offset_of = |raw: &RawValue| raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    let top: HashMap<String, &RawValue> = match serde_json::from_str(text) {
+        Ok(top) => top,
+        Err(e) => {
+            errors.push(json_error(src, 0, text, &e));
+            return None;
+        }
+    };
+    match top
+        .get("format")
+        .map(|raw| (raw, serde_json::from_str::<String>(raw.get())))
+    {
+        None => {
+            errors.push(
+                InputError::at(src, 0, "not an ailint inventory: no `format` field").with_help(
+                    format!("an inventory starts with {{\"format\": \"{FORMAT}\", ...}}"),
+                ),
+            );
+            return None;
+        }
+        Some((raw, Ok(format))) if format != FORMAT => {
+            errors.push(InputError::at(
+                src,
+                offset_of(raw),
+                format!("unsupported inventory format `{format}`; this ailint reads `{FORMAT}`"),
+            ));
+            return None;
+        }
+        Some((raw, Err(_))) => {
+            errors.push(InputError::at(
+                src,
+                offset_of(raw),
+                "`format` must be a string",
+            ));
+            return None;
+        }
+        Some(_) => {}
+    }
+    let mut keys: Vec<&String> = top.keys().collect();
+    keys.sort();
+    for key in keys {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            let raw = top[key];
+            errors.push(InputError::at(
+                src,
+                offset_of(raw),
+                format!("unknown top-level field `{key}`"),
+            ));
+        }
+    }
+    let mut list = |key: &str| -> Vec<&'a RawValue> {
+        let Some(raw) = top.get(key) else {
+            return vec![];
+        };
+        match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+            Ok(items) => items,
+            Err(_) => {
+                errors.push(InputError::at(
+                    src,
+                    offset_of(raw),
+                    format!("`{key}` must be an array"),
+                ));
+                vec![]
+            }
+        }
+    };
+    Some(Lists {
+        accounts: list("accounts"),
+        resources: list("resources"),
+        not_collected: list("notCollected"),
+    })
 }
 
 fn location(src: &SourceText, offset: usize) -> Location {

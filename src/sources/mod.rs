@@ -46,9 +46,7 @@ impl InputError {
     /// An error at a byte offset of a text the caller holds.
     pub fn at(file: &SourceText, offset: usize, message: impl Into<String>) -> InputError {
         let (line, column) = file.lines.line_col(offset);
-        // Showing the source costs a copy of the file per error; only do it for small files.
-        let src =
-            (file.text.len() <= 4 << 20).then(|| NamedSource::new(&file.path, file.text.clone()));
+        let src = file.shared().map(|text| NamedSource::new(&file.path, text));
         InputError {
             path: file.path.to_string(),
             position: Some((line, column)),
@@ -75,18 +73,34 @@ impl InputError {
 /// A file's text with its display path and line index.
 pub struct SourceText {
     pub path: Arc<str>,
-    pub text: Arc<str>,
+    pub text: String,
     pub lines: LineIndex,
+    /// The text as error reports share it, made on the first error.
+    shared: std::sync::OnceLock<Arc<str>>,
 }
+
+/// Errors show the source around them only for files up to this size: showing it costs a
+/// copy of the file.
+const SHOWN_SOURCE_MAX: usize = 4 << 20;
 
 impl SourceText {
     pub fn new(path: &str, text: String) -> SourceText {
         let lines = LineIndex::new(&text);
         SourceText {
             path: path.into(),
-            text: text.into(),
+            text,
             lines,
+            shared: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text for error reports, for files small enough to show.
+    fn shared(&self) -> Option<Arc<str>> {
+        (self.text.len() <= SHOWN_SOURCE_MAX).then(|| {
+            self.shared
+                .get_or_init(|| Arc::from(self.text.as_str()))
+                .clone()
+        })
     }
 }
 
