@@ -201,7 +201,8 @@ fn the_report_does_not_depend_on_the_batch_size() {
         ),
         (generated, &[97, 2048, usize::MAX][..]),
     ] {
-        let (collected, errors) = ailint::sources::read_inputs(&[input.clone()], schema);
+        let (collected, errors) =
+            ailint::sources::read_inputs(std::slice::from_ref(&input), schema);
         assert!(errors.is_empty(), "{errors:?}");
         let (model, errors) = ailint::model::Model::build(collected, schema);
         assert!(errors.is_empty(), "{errors:?}");
