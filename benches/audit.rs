@@ -411,7 +411,13 @@ fn phases_role() {
         .sum();
     // The binary streams the report to its output; here the output is discarded.
     p.time("report: JSON, streamed", || {
-        report::write(&report, Format::Json, false, &mut std::io::sink()).expect("written")
+        report::write(
+            &report,
+            Format::Json,
+            &report::Options::default(),
+            &mut std::io::sink(),
+        )
+        .expect("written")
     });
     let findings = report.findings.len();
     p.time("teardown: drop report and model", || {

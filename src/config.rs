@@ -18,6 +18,39 @@ pub struct Config {
     pub tags: Tags,
     pub cloudtrail: CloudTrail,
     pub rules: RuleSelection,
+    pub cloudformation: CloudFormation,
+    /// Findings accepted on purpose, each with its reason (`[[ignore]]`).
+    pub ignore: Vec<Ignore>,
+    /// The file this configuration was read from, for messages.
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// One accepted set of findings. A finding matches when its rule and resource match every
+/// field given; all fields but `reason` are optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ignore {
+    /// Rule ids or id prefixes (`AIL-NET-001`, `AIL-NET`); any rule when empty.
+    pub rules: Vec<String>,
+    /// Globs (`*`, `?`) on the resource id (ARN, template address) or name.
+    pub resources: Vec<String>,
+    /// Tags the resource must carry, with these values.
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// The last day the entry holds (`YYYY-MM-DD`); expired entries are reported and no
+    /// longer suppress anything.
+    pub until: Option<String>,
+    /// Why the findings are accepted; required.
+    pub reason: String,
+}
+
+/// Where CloudFormation templates are deployed: a template alone does not say, so its
+/// resources' region is unknown (residency "not assessed") unless set here.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CloudFormation {
+    pub region: Option<String>,
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,6 +226,8 @@ impl Config {
                 span,
             })
         })?;
+        let mut config = config;
+        config.source = path.to_string();
         config.validate().map_err(|message| {
             Box::new(ConfigError {
                 path: path.to_string(),
@@ -218,6 +253,33 @@ impl Config {
             if !(0.0..1.0).contains(&value) {
                 return Err(format!(
                     "`{name}` must be at least 0 and below 1, found `{value}`"
+                ));
+            }
+        }
+        for (i, ignore) in self.ignore.iter().enumerate() {
+            let n = i + 1;
+            if ignore.reason.trim().is_empty() {
+                return Err(format!(
+                    "`ignore` entry {n} has no `reason`; say why the findings are accepted"
+                ));
+            }
+            if ignore.rules.is_empty() && ignore.resources.is_empty() && ignore.tags.is_empty() {
+                return Err(format!(
+                    "`ignore` entry {n} matches every finding; name `rules`, `resources` or `tags`"
+                ));
+            }
+            if let Some(until) = &ignore.until {
+                if crate::engine::suppress::parse_date(until).is_none() {
+                    return Err(format!(
+                        "`ignore` entry {n}: `until` must be a date `YYYY-MM-DD`, found `{until}`"
+                    ));
+                }
+            }
+        }
+        if let Some(a) = &self.cloudformation.account {
+            if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "`cloudformation.account` must be a 12-digit account id, found `{a}`"
                 ));
             }
         }

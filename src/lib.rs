@@ -29,8 +29,25 @@ pub fn audit_paths(
     config: &config::Config,
     rules: &engine::RuleSet,
 ) -> engine::AuditReport {
+    audit_paths_as(inputs, None, config, rules)
+}
+
+/// [`audit_paths`], with every input read as `kind` when it is given.
+pub fn audit_paths_as(
+    inputs: &[PathBuf],
+    kind: Option<sources::InputKind>,
+    config: &config::Config,
+    rules: &engine::RuleSet,
+) -> engine::AuditReport {
     let schema = model::ModelSchema::builtin();
-    let (collected, input_errors) = sources::read_inputs(inputs, schema);
+    let options = sources::ReadOptions {
+        kind,
+        cloudformation: sources::cloudformation::Target {
+            region: config.cloudformation.region.clone(),
+            account: config.cloudformation.account.clone(),
+        },
+    };
+    let (collected, input_errors) = sources::read_inputs_with(inputs, schema, &options);
     let mut errors: Vec<engine::ToolError> = input_errors
         .iter()
         .map(|e| engine::ToolError {

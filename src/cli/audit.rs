@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::{load_rules, print_diagnostic, stdout_color, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::Config;
+use crate::engine::baseline::Baseline;
 use crate::engine::{AuditReport, Severity};
 use crate::report::{self, Format};
 
@@ -59,6 +60,19 @@ pub struct AuditArgs {
     /// Directories of additional rules (`.cedar` files).
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Read every input as this kind instead of detecting it from the content.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub input_kind: Option<crate::sources::InputKind>,
+    /// Report only findings that are not in this baseline (and count the fixed ones).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings as a baseline in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// The repository root SARIF locations are relative to (default: the working
+    /// directory).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
 }
 
 /// The exit code of a finished audit.
@@ -94,17 +108,45 @@ pub fn run(args: AuditArgs) -> u8 {
     ignore.extend(args.ignore.iter().cloned());
     rules.filter(&select, &ignore);
 
-    let report = crate::audit_paths(&args.inputs, &config, &rules);
-    let color = args.output.is_none() && args.format == Format::Text && stdout_color();
+    let mut report = crate::audit_paths_as(&args.inputs, args.input_kind, &config, &rules);
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::of(&report);
+        if let Err(e) = std::fs::write(path, baseline.to_json()) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return EXIT_ERROR;
+        }
+        eprintln!(
+            "ailint: wrote {} findings to the baseline `{}`",
+            baseline.findings.len(),
+            path.display()
+        );
+    }
+    if let Some(path) = &args.baseline {
+        let shown = path.display().to_string();
+        let baseline = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|text| Baseline::parse(&text));
+        match baseline {
+            Ok(b) => b.apply(&mut report, &shown),
+            Err(message) => {
+                eprintln!("error: {shown}: {message}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let options = report::Options {
+        color: args.output.is_none() && args.format == Format::Text && stdout_color(),
+        root: Some(args.sarif_root.clone().unwrap_or_else(|| cwd.clone())),
+    };
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-            report::write(&report, args.format, color, &mut out)?;
+            report::write(&report, args.format, &options, &mut out)?;
             out.flush()
         }),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            report::write(&report, args.format, color, &mut out).and_then(|()| out.flush())
+            report::write(&report, args.format, &options, &mut out).and_then(|()| out.flush())
         }
     };
     match written {
@@ -125,6 +167,11 @@ pub fn run(args: AuditArgs) -> u8 {
     // Input errors also go to stderr, so they are seen whatever the format.
     for e in &report.errors {
         eprintln!("error: {e}");
+    }
+    if args.format != Format::Text || args.output.is_some() {
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
     }
     let code = exit_code(&report, args.fail_on);
     // The process ends next; the OS reclaims the report faster than freeing it piece by piece.

@@ -2,9 +2,11 @@
 //! each satisfied forbid is a finding. Unknown evidence and evaluation errors are "not
 //! assessed", never a pass.
 
+pub mod baseline;
 pub mod context;
 pub mod entities;
 pub mod rules;
+pub mod suppress;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -76,14 +78,21 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Stable across runs and unrelated edits: rule, account, region, type and id.
     pub fingerprint: String,
+    /// Set when the finding is accepted; it then does not fail the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<suppress::Suppressed>,
 }
 
 /// Pass / fail / not-assessed counts.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Counts {
     pub pass: u64,
+    /// Failures not suppressed.
     pub fail: u64,
+    /// Not assessed, not suppressed.
     pub not_assessed: u64,
+    /// Failures and not-assessed verdicts that are suppressed.
+    pub suppressed: u64,
 }
 
 /// A problem that kept ailint from doing part of its job (exit 2).
@@ -120,17 +129,31 @@ pub struct AuditReport {
     pub per_rule: BTreeMap<String, Counts>,
     pub totals: Counts,
     pub errors: Vec<ToolError>,
+    /// Problems that do not stop the run: suppressions without a reason, expired ignores.
+    pub warnings: Vec<ToolError>,
+    /// What a baseline held back, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::Summary>,
 }
 
 impl AuditReport {
+    /// Failures that are not suppressed: what fails the run.
     pub fn failures(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.status == Status::Fail)
+        self.findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.suppression.is_none())
     }
 
+    /// Not-assessed verdicts that are not suppressed.
     pub fn not_assessed(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
-            .filter(|f| f.status == Status::NotAssessed)
+            .filter(|f| f.status == Status::NotAssessed && f.suppression.is_none())
+    }
+
+    /// Suppressed findings, of either status.
+    pub fn suppressed(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_some())
     }
 
     pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
@@ -160,8 +183,8 @@ const BATCH: usize = 2048;
 #[derive(Default)]
 struct BatchResult {
     findings: Vec<Finding>,
-    /// Per rule index: (pass, fail, not assessed).
-    counts: Vec<(u64, u64, u64)>,
+    /// Per rule index.
+    counts: Vec<Counts>,
     errors: Vec<String>,
 }
 
@@ -180,6 +203,8 @@ struct Evaluation<'a> {
     uncertain: HashSet<&'a str>,
     /// Type names as findings carry them.
     type_names: HashMap<&'static str, Arc<str>>,
+    config: &'a Config,
+    today: i64,
 }
 
 /// Evaluates every rule on every resource of the model.
@@ -223,6 +248,8 @@ pub fn evaluate_in_batches(
             .iter()
             .map(|r| (r.type_name, Arc::from(r.type_name)))
             .collect(),
+        config,
+        today: suppress::today(),
     };
     let indices: Vec<usize> = (0..model.resources.len()).collect();
     let results: Vec<BatchResult> = indices
@@ -237,13 +264,14 @@ pub fn evaluate_in_batches(
         .collect();
     let mut findings = Vec::with_capacity(results.iter().map(|b| b.findings.len()).sum());
     for batch in results {
-        for (rule_index, (pass, fail, not_assessed)) in batch.counts.into_iter().enumerate() {
+        for (rule_index, c) in batch.counts.into_iter().enumerate() {
             let counts = per_rule
                 .entry(rules.rules[rule_index].meta.id.clone())
                 .or_default();
-            counts.pass += pass;
-            counts.fail += fail;
-            counts.not_assessed += not_assessed;
+            counts.pass += c.pass;
+            counts.fail += c.fail;
+            counts.not_assessed += c.not_assessed;
+            counts.suppressed += c.suppressed;
         }
         findings.extend(batch.findings);
         errors.extend(batch.errors.into_iter().map(|message| ToolError {
@@ -276,9 +304,11 @@ pub fn evaluate_in_batches(
         pass: t.pass + c.pass,
         fail: t.fail + c.fail,
         not_assessed: t.not_assessed + c.not_assessed,
+        suppressed: t.suppressed + c.suppressed,
     });
     errors.sort();
     errors.dedup();
+    let warnings = suppress::warnings(model, rules, &config.ignore, &config.source, eval.today);
     AuditReport {
         tool: "ailint",
         version: crate::VERSION,
@@ -295,6 +325,8 @@ pub fn evaluate_in_batches(
         per_rule,
         totals,
         errors,
+        warnings,
+        baseline: None,
     }
 }
 
@@ -304,7 +336,7 @@ impl Evaluation<'_> {
     fn batch(&self, batch: &[usize]) -> BatchResult {
         let model = self.model;
         let mut result = BatchResult {
-            counts: vec![(0, 0, 0); self.rules.rules.len()],
+            counts: vec![Counts::default(); self.rules.rules.len()],
             ..BatchResult::default()
         };
         let mut members: Vec<usize> = batch.to_vec();
@@ -401,32 +433,27 @@ impl Evaluation<'_> {
                 let counts = &mut result.counts[rule_index];
                 let (status, reason) = match verdict {
                     Verdict::Pass => {
-                        counts.0 += 1;
+                        counts.pass += 1;
                         continue;
                     }
-                    Verdict::Fail => {
-                        counts.1 += 1;
-                        (Status::Fail, None)
-                    }
-                    Verdict::NotAssessed(reason) => {
-                        counts.2 += 1;
-                        (Status::NotAssessed, Some(reason))
-                    }
+                    Verdict::Fail => (Status::Fail, None),
+                    Verdict::NotAssessed(reason) => (Status::NotAssessed, Some(reason)),
                 };
+                let suppression =
+                    suppress::find(r, id, &self.config.ignore, &self.config.source, self.today);
+                match (&suppression, status) {
+                    (Some(_), _) => counts.suppressed += 1,
+                    (None, Status::Fail) => counts.fail += 1,
+                    (None, Status::NotAssessed) => counts.not_assessed += 1,
+                }
                 let type_name = self
                     .type_names
                     .get(r.type_name)
                     .cloned()
                     .unwrap_or_else(|| Arc::from(r.type_name));
-                result.findings.push(finding(
-                    meta,
-                    r,
-                    type_name,
-                    model,
-                    self.schema,
-                    status,
-                    reason,
-                ));
+                let mut f = finding(meta, r, type_name, model, self.schema, status, reason);
+                f.suppression = suppression;
+                result.findings.push(f);
             }
         }
         // Entity stores free slowly; the batch's own thread does it while others work.
@@ -672,7 +699,15 @@ fn finding(
                 .unwrap_or(Json::Null),
         })
         .collect();
-    let resource = ResourceRef::of(r, type_name);
+    let mut resource = ResourceRef::of(r, type_name);
+    // The line of the property that decides, where the input wrote it.
+    if let Some(line) = meta
+        .evidence
+        .iter()
+        .find_map(|p| r.details.as_ref().and_then(|d| d.line_of(p)))
+    {
+        resource.location.line = line;
+    }
     Finding {
         rule_id: meta.id.clone(),
         severity: meta.severity,
@@ -682,6 +717,7 @@ fn finding(
         resource,
         reason,
         evidence,
+        suppression: None,
     }
 }
 
@@ -725,6 +761,7 @@ fn not_collected_findings(
                 evidence: vec![],
                 fingerprint: fingerprint(&meta.id, &resource),
                 resource,
+                suppression: None,
             });
         }
     }

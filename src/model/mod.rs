@@ -126,6 +126,38 @@ impl Serialize for Documents {
     }
 }
 
+/// A finding the input says to accept: an `ailint:ignore` comment or template metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// A rule id, or a prefix of rule ids.
+    pub rule: String,
+    /// Why; a suppression without one is not honoured.
+    pub reason: Option<String>,
+    /// Where it is written.
+    pub line: u32,
+}
+
+/// What inputs that are source code know of a resource beyond its facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Details {
+    /// The line of each attribute (dotted path), where the input wrote it.
+    pub lines: Vec<(Box<str>, u32)>,
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Details {
+    /// The line of an attribute path, or of the attribute it is inside.
+    pub fn line_of(&self, path: &str) -> Option<u32> {
+        let mut p = path;
+        loop {
+            if let Some((_, line)) = self.lines.iter().find(|(k, _)| &**k == p) {
+                return Some(*line);
+            }
+            p = p.rsplit_once('.')?.0;
+        }
+    }
+}
+
 /// One resource of the model.
 #[derive(Debug, Clone, Serialize)]
 pub struct Resource {
@@ -147,6 +179,9 @@ pub struct Resource {
     pub unknown: Vec<Unknown>,
     #[serde(skip)]
     pub location: Location,
+    /// Lines and suppressions, for resources read from templates.
+    #[serde(skip)]
+    pub details: Option<Box<Details>>,
 }
 
 impl Resource {
@@ -163,7 +198,16 @@ impl Resource {
             documents: Documents::default(),
             unknown: Vec::new(),
             location,
+            details: None,
         }
+    }
+
+    /// The line of an attribute path where the input wrote it, else the resource's.
+    pub fn line_of(&self, path: &str) -> u32 {
+        self.details
+            .as_ref()
+            .and_then(|d| d.line_of(path))
+            .unwrap_or(self.location.line)
     }
 
     /// The unknown fact that makes `path` unknown, if any: the path itself, a record it is

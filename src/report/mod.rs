@@ -7,6 +7,7 @@ pub mod sarif;
 pub mod text;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use crate::engine::AuditReport;
 
@@ -18,25 +19,35 @@ pub enum Format {
     Sarif,
 }
 
-/// Writes a report; `color` only applies to text. Reports are streamed: a large audit's
-/// report is never held in memory whole.
+/// How a report is written.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// ANSI colour (text only).
+    pub color: bool,
+    /// The directory SARIF locations are relative to; the working directory when unset.
+    pub root: Option<PathBuf>,
+}
+
+/// Writes a report. Reports are streamed: a large audit's report is never held in memory
+/// whole.
 pub fn write(
     report: &AuditReport,
     format: Format,
-    color: bool,
+    options: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::write(report, color, out),
+        Format::Text => text::write(report, options.color, out),
         Format::Json => json::write(report, out),
-        Format::Sarif => sarif::write(report, out),
+        Format::Sarif => sarif::write(report, options.root.as_deref(), out),
     }
 }
 
 /// Renders a report as a string (tests and small outputs).
 pub fn render(report: &AuditReport, format: Format, color: bool) -> String {
     let mut out = Vec::new();
+    let options = Options { color, root: None };
     // Writing to a Vec cannot fail.
-    let _ = write(report, format, color, &mut out);
+    let _ = write(report, format, &options, &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }

@@ -6,12 +6,12 @@
 //! errors are tool execution notifications, not silent omissions.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
-use crate::engine::{AuditReport, Finding, RuleMeta, Severity, ToolError};
+use crate::engine::{AuditReport, Finding, RuleMeta, Severity, Status, ToolError};
 
 use super::rule_docs;
 
@@ -25,16 +25,35 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// SARIF wants repository-relative URIs: relativize absolute paths under the working
-/// directory, and use forward slashes.
-fn artifact_uri(file: &str) -> String {
+/// SARIF wants repository-relative URIs with forward slashes: paths are made relative to
+/// the root (`--sarif-root`, else the working directory) when they are inside it.
+fn artifact_uri(file: &str, root: &Path) -> String {
     let path = Path::new(file);
-    let relative = match std::env::current_dir() {
-        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).unwrap_or(path).to_path_buf(),
-        _ => path.to_path_buf(),
+    let absolute = match std::env::current_dir() {
+        Ok(cwd) if path.is_relative() => lexical(&cwd.join(path)),
+        _ => lexical(path),
     };
+    let relative = absolute
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     let s = relative.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// A path with `.` and `..` resolved without touching the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -78,9 +97,9 @@ fn descriptor(r: &RuleMeta) -> Value {
     })
 }
 
-fn physical(f: &Finding) -> Value {
+fn physical(f: &Finding, root: &Path) -> Value {
     json!({
-        "artifactLocation": { "uri": artifact_uri(&f.resource.location.file) },
+        "artifactLocation": { "uri": artifact_uri(&f.resource.location.file, root) },
         "region": { "startLine": f.resource.location.line }
     })
 }
@@ -110,20 +129,20 @@ fn message(f: &Finding, title: &str) -> String {
     )
 }
 
-fn result(report: &AuditReport, f: &Finding) -> Value {
+fn result(report: &AuditReport, f: &Finding, root: &Path) -> Value {
     let title = report.rule(&f.rule_id).map_or("", |r| r.title.as_str());
     let evidence: Map<String, Value> = f
         .evidence
         .iter()
         .map(|e| (e.path.clone(), e.value.clone()))
         .collect();
-    json!({
+    let mut result = json!({
         "ruleId": f.rule_id,
         "ruleIndex": rule_index(report, &f.rule_id),
         "level": level(f.severity),
         "message": { "text": message(f, title) },
         "locations": [{
-            "physicalLocation": physical(f),
+            "physicalLocation": physical(f, root),
             "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
         }],
         "partialFingerprints": { "ailint/v1": f.fingerprint },
@@ -133,14 +152,30 @@ fn result(report: &AuditReport, f: &Finding) -> Value {
             "region": f.resource.region,
             "evidence": evidence,
         }
-    })
+    });
+    // Suppressed findings stay in the log; GitHub shows them as dismissed.
+    if let Some(s) = &f.suppression {
+        let mut suppression = json!({
+            "kind": s.kind,
+            "status": "accepted",
+            "justification": s.justification,
+        });
+        if s.location.line > 0 {
+            suppression["location"] = json!({ "physicalLocation": {
+                "artifactLocation": { "uri": artifact_uri(&s.location.file, root) },
+                "region": { "startLine": s.location.line }
+            }});
+        }
+        result["suppressions"] = json!([suppression]);
+    }
+    result
 }
 
 fn rule_index(report: &AuditReport, id: &str) -> Option<usize> {
     report.rules.iter().position(|r| r.id == id)
 }
 
-fn not_assessed_notification(report: &AuditReport, f: &Finding) -> Value {
+fn not_assessed_notification(report: &AuditReport, f: &Finding, root: &Path) -> Value {
     json!({
         "level": "warning",
         "message": { "text": format!(
@@ -150,18 +185,18 @@ fn not_assessed_notification(report: &AuditReport, f: &Finding) -> Value {
         ) },
         "associatedRule": { "id": f.rule_id, "index": rule_index(report, &f.rule_id) },
         "locations": [{
-            "physicalLocation": physical(f),
+            "physicalLocation": physical(f, root),
             "logicalLocations": [{ "fullyQualifiedName": f.resource.id, "kind": "resource" }]
         }]
     })
 }
 
-fn error_notification(e: &ToolError) -> Value {
+fn tool_notification(e: &ToolError, level: &str, root: &Path) -> Value {
     let mut n = json!({
-        "level": "error",
+        "level": level,
         "message": { "text": e.message },
     });
-    let mut loc = json!({ "artifactLocation": { "uri": artifact_uri(&e.path) } });
+    let mut loc = json!({ "artifactLocation": { "uri": artifact_uri(&e.path, root) } });
     if let Some(line) = e.line {
         loc["region"] = json!({ "startLine": line });
     }
@@ -206,7 +241,15 @@ struct Invocation<N: Serialize> {
     tool_execution_notifications: N,
 }
 
-pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &AuditReport, root: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
+    let root = match root {
+        Some(r) if r.is_relative() => std::env::current_dir()
+            .map(|cwd| lexical(&cwd.join(r)))
+            .unwrap_or_else(|_| r.to_path_buf()),
+        Some(r) => lexical(r),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    let root = root.as_path();
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -221,11 +264,28 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
                 tool_execution_notifications: Streamed(|| {
                     report
                         .not_assessed()
-                        .map(|f| not_assessed_notification(report, f))
-                        .chain(report.errors.iter().map(error_notification))
+                        .map(|f| not_assessed_notification(report, f, root))
+                        .chain(
+                            report
+                                .errors
+                                .iter()
+                                .map(|e| tool_notification(e, "error", root)),
+                        )
+                        .chain(
+                            report
+                                .warnings
+                                .iter()
+                                .map(|e| tool_notification(e, "warning", root)),
+                        )
                 }),
             }],
-            results: Streamed(|| report.failures().map(|f| result(report, f))),
+            results: Streamed(|| {
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.status == Status::Fail)
+                    .map(|f| result(report, f, root))
+            }),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

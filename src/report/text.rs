@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::engine::{AuditReport, Finding, Severity, Status};
+use crate::engine::{AuditReport, Finding, Severity};
 
 /// ANSI styling, or none.
 struct Style {
@@ -127,6 +127,34 @@ pub fn write(report: &AuditReport, color: bool, out: &mut dyn Write) -> io::Resu
         }
     }
 
+    let suppressed: Vec<&Finding> = report.suppressed().collect();
+    if !suppressed.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{} ({})", st.bold("Suppressed"), suppressed.len())?;
+        for f in suppressed {
+            let why = f
+                .suppression
+                .as_ref()
+                .map_or("", |s| s.justification.as_str());
+            writeln!(
+                out,
+                "  {}  {}  {}  {}",
+                st.bold(&f.rule_id),
+                location(f),
+                f.resource.name,
+                st.dim(why)
+            )?;
+        }
+    }
+
+    if !report.warnings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{} ({})", st.bold("Warnings"), report.warnings.len())?;
+        for w in &report.warnings {
+            writeln!(out, "  {w}")?;
+        }
+    }
+
     if !report.errors.is_empty() {
         writeln!(out)?;
         writeln!(out, "{} ({})", st.bold("Errors"), report.errors.len())?;
@@ -148,14 +176,21 @@ pub fn write(report: &AuditReport, color: bool, out: &mut dyn Write) -> io::Resu
     } else {
         format!("{} failed ({})", failures.len(), by_severity.join(", "))
     };
-    let not_assessed_count = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::NotAssessed)
-        .count();
+    let not_assessed_count = report.not_assessed().count();
+    let suppressed = match report.totals.suppressed {
+        0 => String::new(),
+        n => format!(", {n} suppressed"),
+    };
+    let baseline = match &report.baseline {
+        Some(b) => format!(
+            "; baseline `{}`: {} unchanged, {} fixed",
+            b.file, b.unchanged, b.fixed
+        ),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "{} {failed}, {not_assessed_count} not assessed, {} passed",
+        "{} {failed}, {not_assessed_count} not assessed, {} passed{suppressed}{baseline}",
         st.bold("Summary:"),
         report.totals.pass
     )

@@ -1,8 +1,13 @@
 //! Inputs. Each source kind reads its files into [`crate::model::Collected`] and keeps
 //! where every fact came from; problems are [`InputError`]s located in the file.
 
+pub mod cloudformation;
+pub mod iac;
 pub mod inventory;
+pub mod terraform;
 mod text;
+pub mod tree;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,6 +62,12 @@ impl InputError {
         }
     }
 
+    /// An error at the start of a 1-based line.
+    pub fn at_line(file: &SourceText, line: u32, message: impl Into<String>) -> InputError {
+        let offset = file.lines.offset(line as usize, 1, file.text.len());
+        InputError::at(file, offset, message)
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> InputError {
         self.help = Some(help.into());
         self
@@ -104,34 +115,96 @@ impl SourceText {
     }
 }
 
-/// Reads every input path (files, or directories walked for `.json` files), keeping the
-/// facts of the good inputs when others fail.
+/// Which reader an input goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputKind {
+    /// An `ailint-inventory/v1` file.
+    Inventory,
+    /// A CloudFormation template (JSON or YAML; SAM and CDK output too).
+    Cloudformation,
+    /// Terraform configuration (`.tf` files of a directory).
+    Terraform,
+    /// A Terraform plan as `terraform show -json` writes it.
+    TerraformPlan,
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Forces the kind of every file; otherwise each file's kind is detected from its
+    /// content.
+    pub kind: Option<InputKind>,
+    /// Where CloudFormation templates are deployed.
+    pub cloudformation: cloudformation::Target,
+}
+
+/// Templates and configuration larger than this are refused: CloudFormation itself takes
+/// templates of at most 1 MB.
+pub const MAX_TEMPLATE_BYTES: u64 = 10 << 20;
+
+/// Reads every input path with the default options.
 pub fn read_inputs(
     paths: &[PathBuf],
     schema: &'static ModelSchema,
 ) -> (Collected, Vec<InputError>) {
+    read_inputs_with(paths, schema, &ReadOptions::default())
+}
+
+/// A file to read, and whether the user named it (a named file that is not an input is
+/// an error; a file met while walking a directory is skipped).
+struct Found {
+    path: PathBuf,
+    named: bool,
+}
+
+/// Reads every input path (files, or directories walked for inventories, templates,
+/// Terraform and plans), keeping the facts of the good inputs when others fail. Files are
+/// read in parallel; each file's problems are its own.
+pub fn read_inputs_with(
+    paths: &[PathBuf],
+    schema: &'static ModelSchema,
+    options: &ReadOptions,
+) -> (Collected, Vec<InputError>) {
+    use rayon::prelude::*;
     let mut collected = Collected::default();
     let mut errors = Vec::new();
+    let mut files = Vec::new();
     for path in paths {
-        let mut files = Vec::new();
-        if let Err(e) = expand(path, &mut files) {
+        if let Err(e) = expand(path, true, &mut files) {
             errors.push(*e);
-            continue;
         }
-        for file in files {
-            let (c, errs) = read_file(&file, schema);
-            collected.extend(c);
-            errors.extend(errs);
-        }
+    }
+    // Terraform reads a directory at a time: a module is all its `.tf` files.
+    let (tf, other): (Vec<Found>, Vec<Found>) = files.into_iter().partition(|f| {
+        options.kind == Some(InputKind::Terraform)
+            || (options.kind.is_none() && f.path.extension().is_some_and(|e| e == "tf"))
+    });
+    let mut modules: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+    for f in tf {
+        let dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        modules.entry(dir).or_default().push(f.path);
+    }
+    let results: Vec<(Collected, Vec<InputError>)> = other
+        .par_iter()
+        .map(|f| read_file(f, schema, options))
+        .chain(terraform::hcl::read_modules(&modules, schema).into_par_iter())
+        .collect();
+    for (c, errs) in results {
+        collected.extend(c);
+        errors.extend(errs);
     }
     (collected, errors)
 }
 
 fn display(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn expand(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<InputError>> {
+/// Extensions of the files a directory walk reads.
+const INPUT_EXTENSIONS: [&str; 6] = ["json", "yaml", "yml", "template", "tf", "cfn"];
+
+fn expand(path: &Path, named: bool, out: &mut Vec<Found>) -> Result<(), Box<InputError>> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Box::new(InputError::whole_file(
             &display(path),
@@ -139,7 +212,10 @@ fn expand(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<InputError>> {
         ))
     })?;
     if !meta.is_dir() {
-        out.push(path.to_path_buf());
+        out.push(Found {
+            path: path.to_path_buf(),
+            named,
+        });
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
@@ -154,59 +230,126 @@ fn expand(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<InputError>> {
     entries.sort();
     for entry in entries {
         let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // Hidden directories hold tool state (`.git`, `.terraform` with downloaded
+        // modules), not the repository's own infrastructure.
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
         if entry.is_dir() {
-            expand(&entry, out)?;
-        } else if name.ends_with(".json") {
-            out.push(entry);
+            expand(&entry, false, out)?;
+        } else if entry
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| INPUT_EXTENSIONS.contains(&e))
+        {
+            out.push(Found {
+                path: entry,
+                named: false,
+            });
         }
     }
     Ok(())
 }
 
-fn read_file(path: &Path, schema: &'static ModelSchema) -> (Collected, Vec<InputError>) {
+/// The bytes of a file as UTF-8 text, or the error for it.
+fn read_text(path: &Path, limit: u64) -> Result<SourceText, Box<InputError>> {
     let shown = display(path);
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => {
-            return (
-                Collected::default(),
-                vec![InputError::whole_file(&shown, format!("cannot read: {e}"))],
-            )
-        }
-    };
-    if size > MAX_INPUT_BYTES {
-        return (
-            Collected::default(),
-            vec![InputError::whole_file(
-                &shown,
-                format!("file is {size} bytes; inputs over {MAX_INPUT_BYTES} bytes are refused"),
-            )],
-        );
+    let size = std::fs::metadata(path)
+        .map_err(|e| Box::new(InputError::whole_file(&shown, format!("cannot read: {e}"))))?
+        .len();
+    if size > limit {
+        return Err(Box::new(InputError::whole_file(
+            &shown,
+            format!(
+                "file is {} bytes; inputs of this kind over {limit} bytes are refused",
+                size
+            ),
+        )));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                Collected::default(),
-                vec![InputError::whole_file(&shown, format!("cannot read: {e}"))],
-            )
-        }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::whole_file(&shown, format!("cannot read: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceText::new(&shown, text)),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             let src = SourceText::new(&shown, valid);
+            Err(Box::new(InputError::at(
+                &src,
+                offset,
+                "file is not valid UTF-8",
+            )))
+        }
+    }
+}
+
+/// What a JSON or YAML file is, from its first bytes; `None` when it is none of ailint's
+/// inputs.
+fn detect(text: &str, yaml: bool) -> Option<InputKind> {
+    let head = &text[..text.len().min(1 << 16)];
+    let head = match head.char_indices().last() {
+        Some((i, c)) if i + c.len_utf8() < head.len() => &head[..i],
+        _ => head,
+    };
+    if !yaml && head.contains("\"ailint-inventory/") {
+        return Some(InputKind::Inventory);
+    }
+    if !yaml && head.contains("\"terraform_version\"") && head.contains("\"format_version\"") {
+        return Some(InputKind::TerraformPlan);
+    }
+    cloudformation::looks_like_template(text).then_some(InputKind::Cloudformation)
+}
+
+fn read_file(
+    found: &Found,
+    schema: &'static ModelSchema,
+    options: &ReadOptions,
+) -> (Collected, Vec<InputError>) {
+    let path = &found.path;
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let src = match read_text(path, MAX_INPUT_BYTES) {
+        Ok(src) => src,
+        Err(e) => return (Collected::default(), vec![*e]),
+    };
+    let kind = match options.kind.or_else(|| detect(&src.text, yaml)) {
+        Some(kind) => kind,
+        None if found.named => {
             return (
                 Collected::default(),
-                vec![InputError::at(&src, offset, "file is not valid UTF-8")],
-            );
+                vec![InputError::whole_file(
+                    &src.path,
+                    "not an input ailint reads: an inventory, a CloudFormation template, Terraform `.tf` files or a Terraform plan (`terraform show -json`)",
+                )
+                .with_help("`--input-kind` names the kind when it cannot be detected")],
+            )
         }
+        None => return (Collected::default(), vec![]),
     };
-    let src = SourceText::new(&shown, text);
-    inventory::read(&src, schema)
+    let too_big = |limit: u64| {
+        (src.text.len() as u64 > limit).then(|| {
+            InputError::whole_file(
+                &src.path,
+                format!(
+                    "file is {} bytes; {} over {limit} bytes are refused",
+                    src.text.len(),
+                    match kind {
+                        InputKind::Cloudformation =>
+                            "CloudFormation templates (AWS takes at most 1 MB)",
+                        _ => "inputs of this kind",
+                    }
+                ),
+            )
+        })
+    };
+    match kind {
+        InputKind::Inventory => inventory::read(&src, schema),
+        InputKind::Cloudformation => match too_big(MAX_TEMPLATE_BYTES) {
+            Some(e) => (Collected::default(), vec![e]),
+            None => {
+                cloudformation::read_file(&src, yaml, schema, &options.cloudformation, found.named)
+            }
+        },
+        InputKind::TerraformPlan => terraform::plan::read(&src, schema),
+        InputKind::Terraform => terraform::hcl::read_single(&src, schema),
+    }
 }

@@ -1,0 +1,372 @@
+//! CloudFormation resource types and properties as the model names them
+//! (`../shared/reference/aws-resource-fields.md` has the property paths).
+
+use crate::sources::iac::{Attachment, Get, Mappings, TypeMapping};
+
+const ENABLED: &[(&str, &str)] = &[("true", "Enabled"), ("false", "Disabled")];
+
+pub static MAPPINGS: Mappings = Mappings {
+    types: TYPES,
+    attachments: ATTACHMENTS,
+    document: |_, json| json,
+};
+
+static TYPES: &[TypeMapping] = &[
+    TypeMapping {
+        source: "AWS::SageMaker::NotebookInstance",
+        model: "AWS::SageMaker::NotebookInstance",
+        name: Some(&["NotebookInstanceName"]),
+        attributes: &[
+            ("kmsKey", Get::At(&["KmsKeyId"])),
+            ("directInternetAccess", Get::At(&["DirectInternetAccess"])),
+            ("rootAccess", Get::At(&["RootAccess"])),
+            ("subnetId", Get::At(&["SubnetId"])),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SageMaker::Domain",
+        model: "AWS::SageMaker::Domain",
+        name: Some(&["DomainName"]),
+        attributes: &[
+            ("appNetworkAccessType", Get::At(&["AppNetworkAccessType"])),
+            ("kmsKey", Get::At(&["KmsKeyId"])),
+            ("vpc", Get::At(&["VpcId"])),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SageMaker::EndpointConfig",
+        model: "AWS::SageMaker::EndpointConfig",
+        name: Some(&["EndpointConfigName"]),
+        attributes: &[
+            ("kmsKey", Get::At(&["KmsKeyId"])),
+            (
+                "dataCapture",
+                Get::Record(
+                    &["DataCaptureConfig"],
+                    &[
+                        ("enableCapture", &["EnableCapture"]),
+                        ("kmsKey", &["KmsKeyId"]),
+                        ("destinationS3Uri", &["DestinationS3Uri"]),
+                        ("initialSamplingPercentage", &["InitialSamplingPercentage"]),
+                    ],
+                ),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SageMaker::Model",
+        model: "AWS::SageMaker::Model",
+        name: Some(&["ModelName"]),
+        attributes: &[
+            (
+                "enableNetworkIsolation",
+                Get::At(&["EnableNetworkIsolation"]),
+            ),
+            ("vpcSubnets", Get::At(&["VpcConfig", "Subnets"])),
+            (
+                "modelDataUrl",
+                Get::At(&["PrimaryContainer", "ModelDataUrl"]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::Bedrock::Guardrail",
+        model: "AWS::Bedrock::Guardrail",
+        name: Some(&["Name"]),
+        attributes: &[
+            ("kmsKey", Get::At(&["KmsKeyArn"])),
+            (
+                "piiEntities",
+                Get::Records(
+                    &["SensitiveInformationPolicyConfig", "PiiEntitiesConfig"],
+                    &[
+                        ("type", &["Type"]),
+                        ("action", &["Action"]),
+                        ("inputAction", &["InputAction"]),
+                        ("outputAction", &["OutputAction"]),
+                        ("inputEnabled", &["InputEnabled"]),
+                        ("outputEnabled", &["OutputEnabled"]),
+                    ],
+                ),
+            ),
+            (
+                "contentFilters",
+                Get::Records(
+                    &["ContentPolicyConfig", "FiltersConfig"],
+                    &[
+                        ("type", &["Type"]),
+                        ("inputStrength", &["InputStrength"]),
+                        ("outputStrength", &["OutputStrength"]),
+                        ("inputAction", &["InputAction"]),
+                        ("outputAction", &["OutputAction"]),
+                        ("inputEnabled", &["InputEnabled"]),
+                        ("outputEnabled", &["OutputEnabled"]),
+                    ],
+                ),
+            ),
+            (
+                "managedWordLists",
+                Get::Records(
+                    &["WordPolicyConfig", "ManagedWordListsConfig"],
+                    &[
+                        ("type", &["Type"]),
+                        ("inputAction", &["InputAction"]),
+                        ("outputAction", &["OutputAction"]),
+                        ("inputEnabled", &["InputEnabled"]),
+                        ("outputEnabled", &["OutputEnabled"]),
+                    ],
+                ),
+            ),
+            (
+                "contextualGroundingFilters",
+                Get::Records(
+                    &["ContextualGroundingPolicyConfig", "FiltersConfig"],
+                    &[
+                        ("type", &["Type"]),
+                        ("threshold", &["Threshold"]),
+                        ("action", &["Action"]),
+                        ("enabled", &["Enabled"]),
+                    ],
+                ),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::Bedrock::Agent",
+        model: "AWS::Bedrock::Agent",
+        name: Some(&["AgentName"]),
+        attributes: &[
+            ("kmsKey", Get::At(&["CustomerEncryptionKeyArn"])),
+            (
+                "guardrail",
+                Get::At(&["GuardrailConfiguration", "GuardrailIdentifier"]),
+            ),
+            ("foundationModel", Get::At(&["FoundationModel"])),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::Bedrock::KnowledgeBase",
+        model: "AWS::Bedrock::KnowledgeBase",
+        name: Some(&["Name"]),
+        attributes: &[
+            ("storageType", Get::At(&["StorageConfiguration", "Type"])),
+            (
+                "embeddingModelArn",
+                Get::At(&[
+                    "KnowledgeBaseConfiguration",
+                    "VectorKnowledgeBaseConfiguration",
+                    "EmbeddingModelArn",
+                ]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::OpenSearchService::Domain",
+        model: "AWS::OpenSearchService::Domain",
+        name: Some(&["DomainName"]),
+        attributes: &[
+            (
+                "encryptionAtRest",
+                Get::At(&["EncryptionAtRestOptions", "Enabled"]),
+            ),
+            ("kmsKey", Get::At(&["EncryptionAtRestOptions", "KmsKeyId"])),
+            (
+                "enforceHttps",
+                Get::At(&["DomainEndpointOptions", "EnforceHTTPS"]),
+            ),
+            (
+                "tlsSecurityPolicy",
+                Get::At(&["DomainEndpointOptions", "TLSSecurityPolicy"]),
+            ),
+            (
+                "nodeToNodeEncryption",
+                Get::At(&["NodeToNodeEncryptionOptions", "Enabled"]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::EC2::VPC",
+        model: "AWS::EC2::VPC",
+        name: None,
+        attributes: &[],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::EC2::VPCEndpoint",
+        model: "AWS::EC2::VPCEndpoint",
+        name: None,
+        attributes: &[
+            ("serviceName", Get::At(&["ServiceName"])),
+            ("vpcEndpointType", Get::At(&["VpcEndpointType"])),
+            ("privateDnsEnabled", Get::At(&["PrivateDnsEnabled"])),
+            ("vpc", Get::At(&["VpcId"])),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::CloudTrail::Trail",
+        model: "AWS::CloudTrail::Trail",
+        name: Some(&["TrailName"]),
+        attributes: &[
+            ("isMultiRegionTrail", Get::At(&["IsMultiRegionTrail"])),
+            ("isLogging", Get::At(&["IsLogging"])),
+            ("kmsKey", Get::At(&["KMSKeyId"])),
+            (
+                "logFileValidationEnabled",
+                Get::At(&["EnableLogFileValidation"]),
+            ),
+        ],
+        documents: &[
+            ("eventSelectors", Get::At(&["EventSelectors"])),
+            (
+                "advancedEventSelectors",
+                Get::At(&["AdvancedEventSelectors"]),
+            ),
+        ],
+    },
+    TypeMapping {
+        source: "AWS::KMS::Key",
+        model: "AWS::KMS::Key",
+        name: None,
+        attributes: &[
+            // A key a template creates is the customer's.
+            ("keyManager", Get::Fixed("CUSTOMER")),
+            ("keyState", Get::Translated(&["Enabled"], ENABLED)),
+            ("rotationEnabled", Get::At(&["EnableKeyRotation"])),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::S3::Bucket",
+        model: "AWS::S3::Bucket",
+        name: Some(&["BucketName"]),
+        attributes: &[
+            (
+                "sseAlgorithm",
+                Get::At(&[
+                    "BucketEncryption",
+                    "ServerSideEncryptionConfiguration",
+                    "ServerSideEncryptionByDefault",
+                    "SSEAlgorithm",
+                ]),
+            ),
+            (
+                "kmsKey",
+                Get::At(&[
+                    "BucketEncryption",
+                    "ServerSideEncryptionConfiguration",
+                    "ServerSideEncryptionByDefault",
+                    "KMSMasterKeyID",
+                ]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::LakeFormation::DataLakeSettings",
+        model: "AWS::LakeFormation::DataLakeSettings",
+        name: None,
+        attributes: &[
+            (
+                "admins",
+                Get::Each(&["Admins"], &["DataLakePrincipalIdentifier"]),
+            ),
+            (
+                "createDatabaseDefaultPermissions",
+                Get::Records(
+                    &["CreateDatabaseDefaultPermissions"],
+                    &[
+                        ("principal", &["Principal", "DataLakePrincipalIdentifier"]),
+                        ("permissions", &["Permissions"]),
+                    ],
+                ),
+            ),
+            (
+                "createTableDefaultPermissions",
+                Get::Records(
+                    &["CreateTableDefaultPermissions"],
+                    &[
+                        ("principal", &["Principal", "DataLakePrincipalIdentifier"]),
+                        ("permissions", &["Permissions"]),
+                    ],
+                ),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::LakeFormation::Permissions",
+        model: "AWS::LakeFormation::Permissions",
+        name: None,
+        attributes: &[
+            (
+                "principal",
+                Get::At(&["DataLakePrincipal", "DataLakePrincipalIdentifier"]),
+            ),
+            ("permissions", Get::At(&["Permissions"])),
+            (
+                "permissionsWithGrantOption",
+                Get::At(&["PermissionsWithGrantOption"]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::LakeFormation::PrincipalPermissions",
+        model: "AWS::LakeFormation::Permissions",
+        name: None,
+        attributes: &[
+            (
+                "principal",
+                Get::At(&["Principal", "DataLakePrincipalIdentifier"]),
+            ),
+            ("permissions", Get::At(&["Permissions"])),
+            (
+                "permissionsWithGrantOption",
+                Get::At(&["PermissionsWithGrantOption"]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::IAM::ManagedPolicy",
+        model: "AWS::IAM::Policy",
+        name: Some(&["ManagedPolicyName"]),
+        attributes: &[],
+        documents: &[("policy", Get::At(&["PolicyDocument"]))],
+    },
+    TypeMapping {
+        source: "AWS::IAM::Policy",
+        model: "AWS::IAM::Policy",
+        name: Some(&["PolicyName"]),
+        attributes: &[],
+        documents: &[("policy", Get::At(&["PolicyDocument"]))],
+    },
+];
+
+static ATTACHMENTS: &[Attachment] = &[
+    Attachment {
+        source: "AWS::S3::BucketPolicy",
+        target: &["Bucket"],
+        model: "AWS::S3::Bucket",
+        attributes: &[],
+        documents: &[("policy", Get::At(&["PolicyDocument"]))],
+        appends: &[],
+    },
+    Attachment {
+        source: "AWS::KMS::Alias",
+        target: &["TargetKeyId"],
+        model: "AWS::KMS::Key",
+        attributes: &[("aliases", Get::At(&["AliasName"]))],
+        documents: &[],
+        appends: &["aliases"],
+    },
+];
