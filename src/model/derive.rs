@@ -134,8 +134,8 @@ fn buckets(model: &mut Model) {
             Err(reason) => Err(reason),
             Ok(None) => Ok((false, false)),
             Ok(Some(doc)) => policy_document::parse(&doc)
-                .map(|statements| tls_denials(&statements))
-                .map_err(|e| format!("the bucket policy cannot be read: {e}")),
+                .map_err(|e| format!("the bucket policy cannot be read: {e}"))
+                .and_then(|statements| tls_denials(&statements)),
         };
         set(
             r,
@@ -146,25 +146,40 @@ fn buckets(model: &mut Model) {
     });
 }
 
-/// (denies non-TLS, denies TLS below 1.2) for a bucket policy.
-fn tls_denials(statements: &[Statement]) -> (bool, bool) {
+/// (denies non-TLS, denies TLS below 1.2) for a bucket policy. A statement whose
+/// effect, principal, action or condition is unknown could be either; it makes a fact
+/// unknown unless a known statement settles it. Unknown resources do not matter here.
+fn tls_denials(statements: &[Statement]) -> Result<(bool, bool), String> {
     let blanket_deny = |s: &&Statement| {
         !s.allow
             && s.applies_to_everyone()
             && s.covers_action("s3:getobject")
             && s.covers_action("s3:putobject")
     };
-    let insecure = statements.iter().filter(blanket_deny).any(|s| {
+    let insecure = |s: &Statement| {
         s.condition_values("Bool", "aws:SecureTransport")
             .iter()
             .any(|v| v.eq_ignore_ascii_case("false"))
-    });
-    let old_tls = statements.iter().filter(blanket_deny).any(|s| {
+    };
+    let old_tls = |s: &Statement| {
         s.condition_values("NumericLessThan", "s3:TlsVersion")
             .iter()
             .any(|v| v.parse::<f64>().is_ok_and(|min| min >= 1.2))
-    });
-    (insecure, old_tls)
+    };
+    let (known, unknown): (Vec<&Statement>, Vec<&Statement>) =
+        statements.iter().partition(|s| s.unknown_terms.is_none());
+    let fact = |holds: &dyn Fn(&Statement) -> bool| -> Result<bool, String> {
+        if known.iter().any(|s| blanket_deny(s) && holds(s)) {
+            return Ok(true);
+        }
+        match unknown.first().and_then(|s| s.unknown_terms.clone()) {
+            Some(reason) => Err(format!(
+                "a statement of the bucket policy is not known: {reason}"
+            )),
+            None => Ok(false),
+        }
+    };
+    Ok((fact(&insecure)?, fact(&old_tls)?))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -436,6 +451,12 @@ fn field_names(selector: &Json) -> Vec<&str> {
 fn trail_facts(r: &Resource) -> Result<TrailFacts, String> {
     let basic_doc = document(r, "eventSelectors")?;
     let advanced_doc = document(r, "advancedEventSelectors")?;
+    if let Some(reason) = [&basic_doc, &advanced_doc]
+        .iter()
+        .find_map(|d| d.as_ref().and_then(policy_document::first_unknown))
+    {
+        return Err(format!("an event selector is not known: {reason}"));
+    }
     let basic = basic_doc.as_ref().and_then(Json::as_array);
     let advanced = advanced_doc.as_ref().and_then(Json::as_array);
     let mut management: Vec<ManagementSelector> = Vec::new();
@@ -667,19 +688,38 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
             Ok(list) => {
                 for (i, s) in list.iter().enumerate() {
                     let mut r = statement_resource(policy, i, Some(s));
+                    r.attributes
+                        .insert("usesNotResource", !s.not_resources.is_empty());
+                    if let Some(reason) = &s.unknown_terms {
+                        for path in ["effect", "allowsModelInvocation", "invokedModels"] {
+                            r.unknown.push(Unknown {
+                                path: path.into(),
+                                reason: reason.clone(),
+                            });
+                        }
+                        statements.push(r);
+                        continue;
+                    }
                     let invokes =
                         s.allow && MODEL_INVOCATION_ACTIONS.iter().any(|a| s.covers_action(a));
-                    let models: BTreeSet<String> = s
-                        .resources
-                        .iter()
-                        .filter_map(|x| invoked_model(x))
-                        .collect();
                     r.attributes
                         .insert("effect", if s.allow { "Allow" } else { "Deny" });
                     r.attributes.insert("allowsModelInvocation", invokes);
-                    r.attributes.insert("invokedModels", Value::strings(models));
-                    r.attributes
-                        .insert("usesNotResource", !s.not_resources.is_empty());
+                    match (&s.unknown_resources, invokes) {
+                        (Some(reason), true) => r.unknown.push(Unknown {
+                            path: "invokedModels".into(),
+                            reason: reason.clone(),
+                        }),
+                        _ => {
+                            let models: BTreeSet<String> = s
+                                .resources
+                                .iter()
+                                .filter(|x| policy_document::unknown_reason(x).is_none())
+                                .filter_map(|x| invoked_model(x))
+                                .collect();
+                            r.attributes.insert("invokedModels", Value::strings(models));
+                        }
+                    }
                     statements.push(r);
                 }
             }
@@ -736,8 +776,16 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
     // An account or region is located where the inputs first name it: the `accounts`
     // entry, else its earliest resource.
     let mut first_resource: BTreeMap<Arc<str>, &Location> = BTreeMap::new();
+    // Accounts known only from templates: a template shows part of an account, so what
+    // the account lacks (a trail, data-event selectors) is not known from it.
+    let mut partial: BTreeMap<Arc<str>, bool> = BTreeMap::new();
     for r in &model.resources {
         let Some(acct) = &r.account else { continue };
+        let from_template = r.details.is_some();
+        partial
+            .entry(acct.clone())
+            .and_modify(|p| *p &= from_template)
+            .or_insert(from_template);
         let first = first_resource.entry(acct.clone()).or_insert(&r.location);
         *first = (*first).min(&r.location);
         let Some(region) = &r.region else { continue };
@@ -789,7 +837,8 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
             .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
         });
         let missing = trail_missing(acct, None)
-            .map(|n| format!("{} was not collected: {}", n.operation, n.reason));
+            .map(|n| format!("{} was not collected: {}", n.operation, n.reason))
+            .or_else(|| partial_view(&partial, acct));
         let count = match uncertain.or(missing) {
             Some(reason) => Err(reason),
             None => Ok(mine
@@ -822,7 +871,8 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
                 .map(|reason| format!("trail `{}`: {reason}", t.display_name()))
         });
         let missing = trail_missing(acct, Some(&**region))
-            .map(|n| format!("{} was not collected: {}", n.operation, n.reason));
+            .map(|n| format!("{} was not collected: {}", n.operation, n.reason))
+            .or_else(|| partial_view(&partial, acct));
         let value = match uncertain.or(missing) {
             Some(reason) => Err(reason),
             None => Ok(covering
@@ -859,6 +909,14 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         }
         model.resources.push(r);
     }
+}
+
+/// Why an account's aggregate facts are unknown when only templates name it.
+fn partial_view(partial: &BTreeMap<Arc<str>, bool>, acct: &str) -> Option<String> {
+    partial.get(acct).copied().unwrap_or(false).then(|| {
+        "the inputs are templates, which show only part of the account (its other stacks are not read)"
+            .to_string()
+    })
 }
 
 fn synthesized(
@@ -924,7 +982,7 @@ mod tests {
         ]});
         assert_eq!(
             tls_denials(&policy_document::parse(&doc).unwrap()),
-            (true, true)
+            Ok((true, true))
         );
         // Scoped to one principal, or an old floor: not enforcement.
         let doc = serde_json::json!({"Statement": [
@@ -935,7 +993,20 @@ mod tests {
         ]});
         assert_eq!(
             tls_denials(&policy_document::parse(&doc).unwrap()),
-            (false, false)
+            Ok((false, false))
         );
+        // An unknown resource does not matter; an unknown principal does.
+        let unknown = format!("{}`b.arn` is not known", policy_document::UNKNOWN_PREFIX);
+        let doc = serde_json::json!({"Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": unknown.clone(),
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+        assert_eq!(
+            tls_denials(&policy_document::parse(&doc).unwrap()),
+            Ok((true, false))
+        );
+        let doc = serde_json::json!({"Statement": [
+            {"Effect": "Deny", "Principal": {"AWS": unknown}, "Action": "s3:*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+        assert!(tls_denials(&policy_document::parse(&doc).unwrap()).is_err());
     }
 }

@@ -4,11 +4,38 @@
 
 use serde_json::Value;
 
+/// A value a template or plan cannot know, inside a document: the prefix, then why.
+/// Templates interpolate values known only after deployment (`${Bucket.Arn}/*`) into
+/// documents whose other parts are known; only facts that read the unknown part are
+/// unknown.
+pub const UNKNOWN_PREFIX: &str = "\u{1}ailint:unknown:";
+
+/// Why a string of a document is unknown, if it is.
+pub fn unknown_reason(s: &str) -> Option<&str> {
+    s.strip_prefix(UNKNOWN_PREFIX)
+}
+
+/// The first unknown string inside a JSON value, with its reason.
+pub fn first_unknown(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => unknown_reason(s),
+        Value::Array(items) => items.iter().find_map(first_unknown),
+        Value::Object(obj) => obj
+            .iter()
+            .find_map(|(k, v)| unknown_reason(k).or_else(|| first_unknown(v))),
+        _ => None,
+    }
+}
+
 /// One statement, normalized.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub sid: Option<String>,
     pub allow: bool,
+    /// Why the effect, principals, actions or conditions are not all known.
+    pub unknown_terms: Option<String>,
+    /// Why the resources are not all known.
+    pub unknown_resources: Option<String>,
     /// `*` for everyone, else `AWS:<arn>`, `Service:<name>`, `Federated:<id>`.
     pub principals: Vec<String>,
     pub not_principal: bool,
@@ -90,8 +117,25 @@ fn statement(v: &Value) -> Result<Statement, String> {
     let allow = match effect {
         "Allow" => true,
         "Deny" => false,
+        // Unknown: `unknown_terms` says so; the value of `allow` is not read then.
+        e if unknown_reason(e).is_some() => true,
         other => return Err(format!("unknown `Effect` `{other}`")),
     };
+    let unknown_terms = [
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Condition",
+    ]
+    .iter()
+    .find_map(|k| v.get(*k).and_then(first_unknown))
+    .map(str::to_string);
+    let unknown_resources = ["Resource", "NotResource"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(first_unknown))
+        .map(str::to_string);
     let (principals, not_principal) = match (v.get("Principal"), v.get("NotPrincipal")) {
         (Some(p), _) => (principals(p), false),
         (None, Some(p)) => (principals(p), true),
@@ -121,6 +165,8 @@ fn statement(v: &Value) -> Result<Statement, String> {
     Ok(Statement {
         sid: v.get("Sid").and_then(Value::as_str).map(str::to_string),
         allow,
+        unknown_terms,
+        unknown_resources,
         principals,
         not_principal,
         actions: lower(v.get("Action")),
@@ -264,6 +310,19 @@ mod tests {
         let s = parse(&doc).unwrap();
         assert!(s[0].allow && s[0].covers_action("bedrock:invokemodel"));
         assert_eq!(s[0].resources, vec!["*"]);
+    }
+
+    #[test]
+    fn unknown_parts_are_marked_per_statement() {
+        let unknown = format!("{UNKNOWN_PREFIX}`b.arn` is known only after deployment");
+        let doc = json!({"Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [unknown.clone()]},
+            {"Effect": "Allow", "Principal": {"AWS": unknown.clone()}, "Action": "s3:GetObject"}
+        ]});
+        let s = parse(&doc).unwrap();
+        assert_eq!(s[0].unknown_terms, None);
+        assert!(s[0].unknown_resources.as_deref().unwrap().contains("b.arn"));
+        assert!(s[1].unknown_terms.is_some());
     }
 
     #[test]

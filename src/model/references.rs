@@ -277,6 +277,8 @@ fn aws_managed_key(id: Arc<str>, from: &Resource) -> Resource {
     r.name = Some(alias.into());
     r.account = from.account.clone();
     r.region = from.region.clone();
+    // Known from the same kind of input as the resource that names it.
+    r.details = from.details.as_ref().map(|_| Box::default());
     r
 }
 

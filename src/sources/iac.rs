@@ -297,6 +297,8 @@ impl Context<'_> {
                         (_, _, v) => v,
                     };
                     r.attributes.insert(name, value);
+                    // An attachment says what the resource alone left unknown.
+                    r.unknown.retain(|u| u.path != name);
                 }
                 Err((line, Bad::Unknown(reason))) => {
                     details.lines.push((name.into(), line));
@@ -339,7 +341,9 @@ impl Context<'_> {
             match self.document(node) {
                 Ok(json) => {
                     let json = (mappings.document)(name, json);
-                    r.documents.insert_value(name, &json)
+                    r.documents.insert_value(name, &json);
+                    let path = format!("documents.{name}");
+                    r.unknown.retain(|u| u.path != path);
                 }
                 Err(reason) => r.unknown.push(Unknown {
                     path: format!("documents.{name}"),
@@ -349,13 +353,15 @@ impl Context<'_> {
         }
     }
 
-    /// A document as JSON; a JSON string is kept as the string (AWS accepts both).
+    /// A document as JSON; a JSON string is kept as the string (AWS accepts both). A
+    /// document that is itself unknown is an error; unknown values inside it are marked
+    /// (see [`Node::to_json_marked`]).
     fn document(&self, node: &Node) -> Result<serde_json::Value, String> {
-        match node.to_json() {
-            Some(json) => Ok(json),
-            None => Err(node
+        match &node.value {
+            Tree::Unknown(_) | Tree::Reference { .. } | Tree::Tagged(..) => Err(node
                 .first_unknown()
                 .unwrap_or_else(|| "the document is not known before deployment".into())),
+            _ => Ok(node.to_json_marked()),
         }
     }
 

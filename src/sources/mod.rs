@@ -184,12 +184,28 @@ pub fn read_inputs_with(
         let dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
         modules.entry(dir).or_default().push(f.path);
     }
-    let results: Vec<(Collected, Vec<InputError>)> = other
+    let results: Vec<(Collected, Vec<InputError>, Option<InputKind>)> = other
         .par_iter()
         .map(|f| read_file(f, schema, options))
-        .chain(terraform::hcl::read_modules(&modules, schema).into_par_iter())
         .collect();
-    for (c, errs) in results {
+    // A plan describes its directory's configuration better than the `.tf` files alone
+    // (variable values, modules, what is created): those files are not read again.
+    let mut planned: Vec<PathBuf> = Vec::new();
+    for (found, (c, errs, kind)) in other.iter().zip(results) {
+        if kind == Some(InputKind::TerraformPlan) {
+            planned.push(
+                found
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            );
+        }
+        collected.extend(c);
+        errors.extend(errs);
+    }
+    modules.retain(|dir, _| !planned.contains(dir));
+    for (c, errs) in terraform::hcl::read_modules(&modules, schema) {
         collected.extend(c);
         errors.extend(errs);
     }
@@ -304,44 +320,52 @@ fn read_file(
     found: &Found,
     schema: &'static ModelSchema,
     options: &ReadOptions,
-) -> (Collected, Vec<InputError>) {
+) -> (Collected, Vec<InputError>, Option<InputKind>) {
+    let (kind, (collected, errors)) = read_detected(found, schema, options);
+    (collected, errors, kind)
+}
+
+/// Reads a file as its detected (or forced) kind.
+fn read_detected(
+    found: &Found,
+    schema: &'static ModelSchema,
+    options: &ReadOptions,
+) -> (Option<InputKind>, (Collected, Vec<InputError>)) {
     let path = &found.path;
     let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
     let src = match read_text(path, MAX_INPUT_BYTES) {
         Ok(src) => src,
-        Err(e) => return (Collected::default(), vec![*e]),
+        Err(e) => return (None, (Collected::default(), vec![*e])),
     };
     let kind = match options.kind.or_else(|| detect(&src.text, yaml)) {
         Some(kind) => kind,
         None if found.named => {
             return (
-                Collected::default(),
-                vec![InputError::whole_file(
-                    &src.path,
-                    "not an input ailint reads: an inventory, a CloudFormation template, Terraform `.tf` files or a Terraform plan (`terraform show -json`)",
-                )
-                .with_help("`--input-kind` names the kind when it cannot be detected")],
+                None,
+                (
+                    Collected::default(),
+                    vec![InputError::whole_file(
+                        &src.path,
+                        "not an input ailint reads: an inventory, a CloudFormation template, Terraform `.tf` files or a Terraform plan (`terraform show -json`)",
+                    )
+                    .with_help("`--input-kind` names the kind when it cannot be detected")],
+                ),
             )
         }
-        None => return (Collected::default(), vec![]),
+        None => return (None, (Collected::default(), vec![])),
     };
     let too_big = |limit: u64| {
         (src.text.len() as u64 > limit).then(|| {
             InputError::whole_file(
                 &src.path,
                 format!(
-                    "file is {} bytes; {} over {limit} bytes are refused",
-                    src.text.len(),
-                    match kind {
-                        InputKind::Cloudformation =>
-                            "CloudFormation templates (AWS takes at most 1 MB)",
-                        _ => "inputs of this kind",
-                    }
+                    "file is {} bytes; ailint reads CloudFormation templates up to {limit} bytes (AWS itself takes at most 1 MB)",
+                    src.text.len()
                 ),
             )
         })
     };
-    match kind {
+    let read = match kind {
         InputKind::Inventory => inventory::read(&src, schema),
         InputKind::Cloudformation => match too_big(MAX_TEMPLATE_BYTES) {
             Some(e) => (Collected::default(), vec![e]),
@@ -351,5 +375,6 @@ fn read_file(
         },
         InputKind::TerraformPlan => terraform::plan::read(&src, schema),
         InputKind::Terraform => terraform::hcl::read_single(&src, schema),
-    }
+    };
+    (Some(kind), read)
 }

@@ -114,6 +114,28 @@ impl Node {
         })
     }
 
+    /// The value as JSON, with each value that is not known written as a marked string
+    /// (`policy_document::UNKNOWN_PREFIX` and the reason): what documents keep, so that
+    /// only facts that read an unknown part are unknown.
+    pub fn to_json_marked(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Tree::List(items) => J::Array(items.iter().map(Node::to_json_marked).collect()),
+            Tree::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json_marked()))
+                    .collect(),
+            ),
+            Tree::Tagged(..) | Tree::Reference { .. } | Tree::Unknown(_) => J::String(format!(
+                "{}{}",
+                crate::model::policy_document::UNKNOWN_PREFIX,
+                self.first_unknown().unwrap_or_default()
+            )),
+            _ => self.to_json().unwrap_or(J::Null),
+        }
+    }
+
     /// The first unknown value inside, with its reason: what keeps [`Node::to_json`] from
     /// giving a value.
     pub fn first_unknown(&self) -> Option<String> {

@@ -86,17 +86,21 @@ pub fn read(doc: &Node, file: &Arc<str>, target: &Target) -> (Option<Unit>, Vec<
     );
     // What `Ref` of a bucket gives inside strings: its name, as written, or its logical id,
     // which stands for the name CloudFormation generates.
+    let mut bucket_names = Vec::new();
     for (k, v) in resources {
         if v.get("Type").and_then(Node::as_str) == Some("AWS::S3::Bucket") {
-            let name = v
+            let written = v
                 .get("Properties")
                 .and_then(|p| p.get("BucketName"))
-                .and_then(Node::as_str)
-                .unwrap_or(&k.name)
-                .to_string();
-            resolver.ref_strings.insert(k.name.clone(), name);
+                .and_then(|n| resolver.resolve(n).ok().flatten());
+            let name = match written.as_ref().map(|n| &n.value) {
+                Some(Tree::String(s)) => s.clone(),
+                _ => k.name.clone(),
+            };
+            bucket_names.push((k.name.clone(), name));
         }
     }
+    resolver.ref_strings.extend(bucket_names);
 
     let mut declared = Vec::new();
     for (key, def) in resources {

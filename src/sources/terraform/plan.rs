@@ -59,7 +59,15 @@ pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<I
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let sources = super::hcl::declared_in(&dir);
+    let inputs: HashMap<String, Node> = variables
+        .and_then(Node::as_map)
+        .map(|vars| {
+            vars.iter()
+                .filter_map(|(k, v)| Some((k.name.clone(), v.get("value")?.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let sources = super::hcl::declared_in(&dir, inputs);
 
     let mut by_provider: HashMap<String, Vec<Declared>> = HashMap::new();
     let mut errors = Vec::new();
@@ -109,11 +117,6 @@ pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<I
             .and_then(Node::as_str)
             .map(|m| format!("{m}."))
             .unwrap_or_default();
-        let expressions =
-            config_resource(configuration, &module, address).and_then(|r| r.get("expressions"));
-        if let Some(exprs) = expressions {
-            link_references(&mut properties, exprs, &module, &addresses, 0);
-        }
         let tags = ["tags_all", "tags"]
             .iter()
             .find_map(|k| properties.get(k).and_then(Node::as_map))
@@ -137,6 +140,12 @@ pub fn read(src: &SourceText, schema: &'static ModelSchema) -> (Collected, Vec<I
             declared.line = source.line;
             declared.file = source.file.clone();
             declared.suppressions = source.suppressions.clone();
+        }
+        // What is still unknown and names a resource of the plan refers to it.
+        let expressions =
+            config_resource(configuration, &module, address).and_then(|r| r.get("expressions"));
+        if let Some(exprs) = expressions {
+            link_references(&mut declared.properties, exprs, &module, &addresses, 0);
         }
         let provider = config_resource(configuration, &module, address)
             .and_then(|r| r.get("provider_config_key"))
@@ -365,9 +374,15 @@ fn provider_regions(
 
 /// Points the keys of a plan's values at the lines of the configuration they came from;
 /// what the configuration does not write (defaults, computed values) points at the
-/// enclosing block.
+/// enclosing block. A value the plan knows only after apply takes what the configuration
+/// says of it, when that is more (a policy whose `Resource` is a new bucket's ARN is still
+/// known in its other parts).
 fn relocate(after: &mut Node, source: &Node) {
     after.line = source.line;
+    if matches!(after.value, Tree::Unknown(_)) && !matches!(source.value, Tree::Unknown(_)) {
+        *after = source.clone();
+        return;
+    }
     match (&mut after.value, &source.value) {
         (Tree::Map(entries), Tree::Map(_)) => {
             for (k, v) in entries.iter_mut() {
