@@ -588,3 +588,95 @@ fn kind(node: &Node) -> &'static str {
         Tree::Unknown(_) => "an unknown value",
     }
 }
+
+/// `docs/iac.md`'s tables: for each kind, each source type and what each model attribute
+/// is read from. Rendered from the tables, so the page cannot drift from the code.
+pub fn render_mappings(kinds: &[(&str, &Mappings)]) -> String {
+    use std::fmt::Write;
+    let path = |p: Path| p.join(".");
+    let get = |g: &Get| match g {
+        Get::At(p) => format!("`{}`", path(p)),
+        Get::Translated(p, table) => format!(
+            "`{}` ({})",
+            path(p),
+            table
+                .iter()
+                .map(|(from, to)| format!("`{from}` → `{to}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Get::Record(p, fields) | Get::Records(p, fields) => format!(
+            "`{}`{}: {}",
+            path(p),
+            if matches!(g, Get::Records(..)) {
+                "[]"
+            } else {
+                ""
+            },
+            fields
+                .iter()
+                .map(|(f, sub)| format!("`{f}` ← `{}`", path(sub)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Get::Each(p, inner) => format!("`{}[].{}`", path(p), path(inner)),
+        Get::Fixed(v) => format!("always `{v}`"),
+    };
+    let mut out = String::new();
+    for (kind, m) in kinds {
+        let _ = writeln!(out, "## {kind}\n");
+        let _ = writeln!(out, "| source type | model type | attribute | read from |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for t in m.types {
+            let mut rows: Vec<(String, String)> = t
+                .attributes
+                .iter()
+                .map(|(a, g)| (format!("`{a}`"), get(g)))
+                .chain(
+                    t.documents
+                        .iter()
+                        .map(|(d, g)| (format!("`documents.{d}`"), get(g))),
+                )
+                .collect();
+            if let Some(n) = t.name {
+                rows.insert(0, ("name".into(), format!("`{}`", path(n))));
+            }
+            if rows.is_empty() {
+                rows.push(("(tags only)".into(), String::new()));
+            }
+            for (i, (a, g)) in rows.iter().enumerate() {
+                let (s, m) = if i == 0 {
+                    (format!("`{}`", t.source), format!("`{}`", t.model))
+                } else {
+                    (String::new(), String::new())
+                };
+                let _ = writeln!(out, "| {s} | {m} | {a} | {g} |");
+            }
+        }
+        for a in m.attachments {
+            let rows: Vec<(String, String)> = a
+                .attributes
+                .iter()
+                .map(|(n, g)| (format!("`{n}`"), get(g)))
+                .chain(
+                    a.documents
+                        .iter()
+                        .map(|(d, g)| (format!("`documents.{d}`"), get(g))),
+                )
+                .collect();
+            for (i, (n, g)) in rows.iter().enumerate() {
+                let (s, m) = if i == 0 {
+                    (
+                        format!("`{}`", a.source),
+                        format!("the `{}` named by `{}`", a.model, path(a.target)),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
+                let _ = writeln!(out, "| {s} | {m} | {n} | {g} |");
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
