@@ -456,6 +456,10 @@ fn broken_templates_configuration_and_plans_are_located_errors() {
         b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = \n",
     );
     write(
+        "cycle/main.tf",
+        b"locals {\n  a = local.b\n  b = \"${local.a}-x\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a\n}\n",
+    );
+    write(
         "junk/junk.tf",
         &(0..4096u32)
             .map(|i| (i * 7919 % 251) as u8)
@@ -483,6 +487,8 @@ fn broken_templates_configuration_and_plans_are_located_errors() {
         "tf/broken.tf:",
         "junk/junk.tf:",
         "plan/plan.json:1:",
+        "cycle/main.tf:2:",
+        "depends on itself",
         "unsupported plan `format_version` `2.0`",
         "big.yaml: file is 11534336 bytes; ailint reads CloudFormation templates up to 10485760 bytes",
     ] {

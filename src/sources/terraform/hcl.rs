@@ -236,6 +236,15 @@ fn read_root(
     let mut visiting = vec![normalize(dir).unwrap_or_else(|_| dir.to_path_buf())];
     let module = Module::new(&files, HashMap::new(), String::new());
     module.read(dir, &mut declared, &mut errors, &mut visiting);
+    let mut problems = module.problems.take();
+    problems.sort();
+    problems.dedup();
+    for (file, line, message) in problems {
+        if let Some(f) = files.iter().find(|f| f.path == file) {
+            let src = SourceText::new(&f.path, f.text.clone());
+            errors.push(InputError::at_line(&src, line, message));
+        }
+    }
     if let Some(r) = module.region() {
         region = r;
     }
@@ -288,6 +297,8 @@ struct Module<'f> {
     evaluating: std::cell::RefCell<Vec<String>>,
     /// The iterators of the `dynamic` blocks being expanded: name, key, value.
     iterators: std::cell::RefCell<Vec<(String, Node, Node)>>,
+    /// Problems met while evaluating: file, line, message.
+    problems: std::cell::RefCell<Vec<(Arc<str>, u32, String)>>,
 }
 
 impl<'f> Module<'f> {
@@ -302,6 +313,7 @@ impl<'f> Module<'f> {
             data: HashMap::new(),
             evaluating: Default::default(),
             iterators: Default::default(),
+            problems: Default::default(),
         };
         for f in files {
             for s in f.body.iter() {
@@ -470,6 +482,12 @@ impl<'f> Module<'f> {
         visiting.push(target.clone());
         child.read(&target, out, errors, visiting);
         visiting.pop();
+        for (file, line, message) in child.problems.take() {
+            if let Some(f) = files.iter().find(|f| f.path == file) {
+                let src = SourceText::new(&f.path, f.text.clone());
+                errors.push(InputError::at_line(&src, line, message));
+            }
+        }
     }
 
     /// A block body as a map: attributes by name, nested blocks as lists of maps.
@@ -747,7 +765,14 @@ impl<'f> Module<'f> {
                     return unknown(format!("no local `{name}`"));
                 };
                 if self.evaluating.borrow().iter().any(|n| n == name) {
-                    return unknown(format!("the local `{name}` refers to itself"));
+                    // Terraform refuses such a configuration; so does ailint, at the local.
+                    let chain = self.evaluating.borrow().join("` → `local.");
+                    self.problems.borrow_mut().push((
+                        lf.path.clone(),
+                        line_of(lf, le.span()),
+                        format!("the local `{name}` depends on itself (`local.{chain}` → `local.{name}`)"),
+                    ));
+                    return unknown(format!("the local `{name}` depends on itself"));
                 }
                 self.evaluating.borrow_mut().push(name.to_string());
                 let base = self.eval(lf, le, depth + 1);
