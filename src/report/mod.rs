@@ -2,6 +2,7 @@
 //! input kind.
 
 pub mod json;
+pub mod markdown;
 pub mod rule_docs;
 pub mod sarif;
 pub mod text;
@@ -17,6 +18,8 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// A pull-request summary (`$GITHUB_STEP_SUMMARY`, PR comments).
+    Markdown,
 }
 
 /// How a report is written.
@@ -40,6 +43,7 @@ pub fn write(
         Format::Text => text::write(report, options.color, out),
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, options.root.as_deref(), out),
+        Format::Markdown => markdown::write(report, out),
     }
 }
 
