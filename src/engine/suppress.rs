@@ -230,6 +230,46 @@ mod tests {
         assert_eq!(parse_date("2026-1-1"), None);
     }
 
+    fn notebook(tags: &[(&str, &str)]) -> Resource {
+        let mut r = Resource::new(
+            "AWS::SageMaker::NotebookInstance",
+            "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/dev-lab",
+            Location {
+                file: "inv.json".into(),
+                line: 3,
+            },
+        );
+        r.name = Some("dev-lab".into());
+        r.tags = crate::model::Tags::from_pairs(
+            tags.iter()
+                .map(|(k, v)| (std::sync::Arc::from(*k), std::sync::Arc::from(*v))),
+        );
+        r
+    }
+
+    #[test]
+    fn configured_ignores_match_rules_resources_tags_and_expire() {
+        let today = parse_date("2026-12-01").unwrap();
+        let ignore = Ignore {
+            rules: vec!["AIL-NET".into()],
+            resources: vec!["dev-*".into()],
+            tags: [("Environment".to_string(), "sandbox".to_string())].into(),
+            until: Some("2026-12-31".into()),
+            reason: "sandbox without data".into(),
+        };
+        let ignores = [ignore.clone()];
+        let sandbox = notebook(&[("Environment", "sandbox")]);
+        let found = find(&sandbox, "AIL-NET-001", &ignores, "ailint.toml", today).unwrap();
+        assert_eq!(found.kind, Kind::External);
+        assert_eq!(found.justification, "sandbox without data");
+        // Another rule, another tag value, or after the expiry: not suppressed.
+        assert!(find(&sandbox, "AIL-KMS-001", &ignores, "ailint.toml", today).is_none());
+        let prod = notebook(&[("Environment", "prod")]);
+        assert!(find(&prod, "AIL-NET-001", &ignores, "ailint.toml", today).is_none());
+        let later = parse_date("2027-01-01").unwrap();
+        assert!(find(&sandbox, "AIL-NET-001", &ignores, "ailint.toml", later).is_none());
+    }
+
     #[test]
     fn rule_patterns_are_ids_or_prefixes() {
         assert!(covers("AIL-NET-001", "AIL-NET-001"));
