@@ -250,6 +250,60 @@ fn lookup<'n>(root: &'n Node, path: &[&str]) -> Option<(u32, &'n Node)> {
     Some((line, node))
 }
 
+/// The list at a path, for a set attribute: its line, items and element type. `None` when
+/// absent or null.
+#[allow(clippy::type_complexity)]
+fn list_at<'n>(
+    root: &'n Node,
+    path: Path,
+    ty: &'static AttrType,
+) -> Result<Option<(u32, &'n [Node], &'static AttrType)>, (u32, Bad)> {
+    let Some((line, node)) = lookup(root, path) else {
+        return Ok(None);
+    };
+    match (ty, &node.value) {
+        (AttrType::Set(elem), Tree::List(items)) => Ok(Some((line, items, elem))),
+        (_, Tree::Unknown(reason)) => Err((line, Bad::Unknown(reason.clone()))),
+        (_, Tree::Null) => Ok(None),
+        _ => Err((line, Bad::Mismatch("expected a list".into()))),
+    }
+}
+
+/// A role's inline policies, each a policy resource of its own (`role.name`): the
+/// elements of the list at `list` that hold a document at `document_key`, each named by
+/// its `name_key`.
+pub fn inline_policies(
+    role: &Declared,
+    list: &str,
+    name_key: &str,
+    document_key: &str,
+    source_type: &str,
+) -> Vec<Declared> {
+    let Some(policies) = role.properties.get(list).and_then(Node::as_list) else {
+        return Vec::new();
+    };
+    policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.get(document_key).is_some())
+        .map(|(i, p)| {
+            let name = p
+                .get(name_key)
+                .and_then(Node::as_str)
+                .map_or_else(|| format!("policy{}", i + 1), str::to_string);
+            Declared {
+                source_type: source_type.into(),
+                address: format!("{}.{name}", role.address),
+                line: p.line,
+                properties: p.clone(),
+                tags: Vec::new(),
+                suppressions: role.suppressions.clone(),
+                file: role.file.clone(),
+            }
+        })
+        .collect()
+}
+
 struct Context<'a> {
     ids: &'a HashMap<&'a str, (String, &'static str)>,
 }
@@ -422,17 +476,10 @@ impl Context<'_> {
                     .map_err(|b| (line, b))
             }
             Get::Records(path, fields) => {
-                let Some((line, node)) = lookup(root, path) else {
+                let Some((line, items, elem)) = list_at(root, path, ty)? else {
                     return Ok(None);
                 };
-                let (AttrType::Set(elem), Tree::List(items)) = (ty, &node.value) else {
-                    return match &node.value {
-                        Tree::Unknown(reason) => Err((line, Bad::Unknown(reason.clone()))),
-                        Tree::Null => Ok(None),
-                        _ => Err((line, Bad::Mismatch("expected a list".into()))),
-                    };
-                };
-                let AttrType::Record(specs) = &**elem else {
+                let AttrType::Record(specs) = elem else {
                     return Err((
                         line,
                         Bad::Mismatch("not a set of records in the model".into()),
@@ -447,15 +494,8 @@ impl Context<'_> {
                 Ok(Some((line, Value::Set(out.into()))))
             }
             Get::Each(path, inner) => {
-                let Some((line, node)) = lookup(root, path) else {
+                let Some((line, items, elem)) = list_at(root, path, ty)? else {
                     return Ok(None);
-                };
-                let (AttrType::Set(elem), Tree::List(items)) = (ty, &node.value) else {
-                    return match &node.value {
-                        Tree::Unknown(reason) => Err((line, Bad::Unknown(reason.clone()))),
-                        Tree::Null => Ok(None),
-                        _ => Err((line, Bad::Mismatch("expected a list".into()))),
-                    };
                 };
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {

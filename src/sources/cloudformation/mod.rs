@@ -142,11 +142,7 @@ pub fn read(doc: &Node, file: &Arc<str>, target: &Target) -> (Option<Unit>, Vec<
         };
         let tags = tags(&properties);
         let suppressions = suppressions(def);
-        if source_type == "AWS::IAM::Role" {
-            declared.extend(role_policies(&key.name, &properties, &suppressions));
-            continue;
-        }
-        declared.push(Declared {
+        let d = Declared {
             source_type: source_type.to_string(),
             address: key.name.clone(),
             line: key.line,
@@ -154,7 +150,17 @@ pub fn read(doc: &Node, file: &Arc<str>, target: &Target) -> (Option<Unit>, Vec<
             tags,
             suppressions,
             file: None,
-        });
+        };
+        if source_type == "AWS::IAM::Role" {
+            declared.extend(super::iac::inline_policies(
+                &d,
+                "Policies",
+                "PolicyName",
+                "PolicyDocument",
+                "AWS::IAM::Policy",
+            ));
+        }
+        declared.push(d);
     }
     let region = match &target.region {
         Some(r) => Ok(r.clone()),
@@ -221,32 +227,6 @@ fn suppressions(def: &Node) -> Vec<Suppression> {
                     .map(str::to_string),
                 line: s.line,
             })
-        })
-        .collect()
-}
-
-/// A role's inline policies, each a policy of its own (`Role.PolicyName`).
-fn role_policies(role: &str, properties: &Node, suppressions: &[Suppression]) -> Vec<Declared> {
-    let Some(policies) = properties.get("Policies").and_then(Node::as_list) else {
-        return Vec::new();
-    };
-    policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let name = p
-                .get("PolicyName")
-                .and_then(Node::as_str)
-                .map_or_else(|| format!("policy{}", i + 1), str::to_string);
-            Declared {
-                source_type: "AWS::IAM::Policy".into(),
-                address: format!("{role}.{name}"),
-                line: p.line,
-                properties: p.clone(),
-                tags: Vec::new(),
-                suppressions: suppressions.to_vec(),
-                file: None,
-            }
         })
         .collect()
 }

@@ -396,15 +396,7 @@ impl<'f> Module<'f> {
                         let address = format!("{}{t}.{n}", self.prefix);
                         let tags = tags(&properties);
                         let suppressions = suppressions(f, line);
-                        if *t == "aws_iam_role" {
-                            out.extend(role_policies(
-                                &address,
-                                &properties,
-                                &suppressions,
-                                &f.path,
-                            ));
-                        }
-                        out.push(Declared {
+                        let d = Declared {
                             source_type: t.to_string(),
                             address,
                             line,
@@ -412,7 +404,17 @@ impl<'f> Module<'f> {
                             tags,
                             suppressions,
                             file: Some(f.path.clone()),
-                        });
+                        };
+                        if *t == "aws_iam_role" {
+                            out.extend(super::super::iac::inline_policies(
+                                &d,
+                                "inline_policy",
+                                "name",
+                                "policy",
+                                "aws_iam_role_policy",
+                            ));
+                        }
+                        out.push(d);
                     }
                     ("module", [name]) => self.call(dir, f, b, name, out, errors, visiting),
                     _ => {}
@@ -1165,35 +1167,4 @@ fn parse_ignore(comment: &str, line: u32) -> Option<Suppression> {
         .filter(|r| !r.is_empty())
         .map(str::to_string);
     Some(Suppression { rule, reason, line })
-}
-
-/// A role's `inline_policy` blocks, each a policy of its own.
-fn role_policies(
-    role: &str,
-    properties: &Node,
-    suppressions: &[Suppression],
-    file: &Arc<str>,
-) -> Vec<Declared> {
-    let Some(list) = properties.get("inline_policy").and_then(Node::as_list) else {
-        return Vec::new();
-    };
-    list.iter()
-        .enumerate()
-        .filter(|(_, p)| p.get("policy").is_some())
-        .map(|(i, p)| {
-            let name = p
-                .get("name")
-                .and_then(Node::as_str)
-                .map_or_else(|| format!("inline{}", i + 1), str::to_string);
-            Declared {
-                source_type: "aws_iam_role_policy".into(),
-                address: format!("{role}.{name}"),
-                line: p.line,
-                properties: p.clone(),
-                tags: Vec::new(),
-                suppressions: suppressions.to_vec(),
-                file: Some(file.clone()),
-            }
-        })
-        .collect()
 }
