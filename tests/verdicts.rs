@@ -181,6 +181,52 @@ when {
 }
 
 #[test]
+fn unknown_tags_leave_the_rules_that_read_tags_not_assessed() {
+    let rules = RuleSet::from_sources(
+        &[(
+            "acme/classified.cedar",
+            "acme",
+            r#"@id("ACME-TAG-001")
+@title("Notebook has no data classification")
+@severity("low")
+@control("ACME-TAG-001")
+@evidence("tags")
+@rationale("Owners classify data.")
+@remediation("Tag the notebook with `classification`.")
+@docs("https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html")
+forbid (principal, action == Ailint::Action::"audit", resource is AWS::SageMaker::NotebookInstance)
+unless { resource.hasTag("classification") };"#,
+        )],
+        ModelSchema::builtin(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(
+        &path,
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "a", "name": "tagged", "account": "111122223333", "region": "us-east-1",
+         "tags": {"classification": "internal"}},
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "b", "name": "untagged", "account": "111122223333", "region": "us-east-1"},
+        {"type": "AWS::SageMaker::NotebookInstance", "id": "c", "name": "unreadable", "account": "111122223333", "region": "us-east-1",
+         "unknown": [{"path": "tags", "reason": "sagemaker:ListTags was denied"}]}]}"#,
+    )
+    .unwrap();
+    let r = ailint::audit_paths(&[path], &Config::default(), &rules);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(verdict(&r, "ACME-TAG-001", "tagged").is_none());
+    let f = verdict(&r, "ACME-TAG-001", "untagged").unwrap();
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.evidence[0].value, serde_json::json!({}));
+    let f = verdict(&r, "ACME-TAG-001", "unreadable").expect("not assessed");
+    assert_eq!(f.status, Status::NotAssessed);
+    assert_eq!(
+        f.reason.as_deref(),
+        Some("`tags` is unknown: sagemaker:ListTags was denied")
+    );
+}
+
+#[test]
 fn the_report_does_not_depend_on_the_batch_size() {
     // Each batch holds its resources and what they refer to; a resource alone in its
     // batch, or all resources in one, must give the same verdicts and evidence.

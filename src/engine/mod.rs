@@ -421,7 +421,13 @@ impl Evaluation<'_> {
             for &rule_index in &type_rules.rules {
                 let meta = &self.rules.rules[rule_index].meta;
                 let id = &meta.id;
-                let verdict = if let Some(reason) = outcome.residual.get(id) {
+                let unknown_tags = self.rules.rules[rule_index]
+                    .reads_tags
+                    .then(|| r.unknown_for("tags"))
+                    .flatten();
+                let verdict = if let Some(u) = unknown_tags {
+                    Verdict::NotAssessed(format!("`tags` is unknown: {}", u.reason))
+                } else if let Some(reason) = outcome.residual.get(id) {
                     Verdict::NotAssessed(reason.clone())
                 } else if let Some(e) = outcome.errored.get(id) {
                     Verdict::NotAssessed(format!("evaluation error: {e}"))
@@ -486,7 +492,10 @@ impl Evaluation<'_> {
 }
 
 fn has_unknown(r: &Resource) -> bool {
-    r.unknown.iter().any(|u| !u.path.starts_with("documents."))
+    // Unknown documents and tags are not attributes: Cedar never meets them.
+    r.unknown
+        .iter()
+        .any(|u| !u.path.starts_with("documents.") && u.path != "tags")
 }
 
 /// The rules that apply to each resource type: those scoped to it and the unscoped ones.
@@ -520,6 +529,9 @@ fn evidence_value(
 ) -> Result<Option<Json>, String> {
     if let Some(u) = r.unknown_for(path) {
         return Err(format!("`{}` is unknown: {}", u.path, u.reason));
+    }
+    if path == "tags" {
+        return Ok(Some(serde_json::to_value(&r.tags).unwrap_or(Json::Null)));
     }
     let parts: Vec<&str> = path.split('.').collect();
     let head = parts[0];

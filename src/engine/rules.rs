@@ -138,6 +138,9 @@ pub struct RuleMeta {
 pub struct Rule {
     pub meta: RuleMeta,
     pub policy: Policy,
+    /// Whether the policy reads the resource's tags (`hasTag`, `getTag`): unknown tags
+    /// leave it "not assessed".
+    pub reads_tags: bool,
 }
 
 /// A rule file that cannot be used.
@@ -345,9 +348,7 @@ impl RuleSet {
 
     /// Whether any rule reads entity tags (`hasTag`/`getTag` are the only ways to).
     pub fn read_tags(&self) -> bool {
-        self.rules
-            .iter()
-            .any(|r| r.meta.source.contains("hasTag(") || r.meta.source.contains("getTag("))
+        self.rules.iter().any(|r| r.reads_tags)
     }
 
     /// The attribute names any rule reads (`e.name`, `e has name`), on any entity or
@@ -450,6 +451,17 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), B
     Ok(())
 }
 
+/// Whether a policy (its JSON form) tests or reads tags.
+fn mentions_tag_operator(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(obj) => obj
+            .iter()
+            .any(|(k, inner)| k == "hasTag" || k == "getTag" || mentions_tag_operator(inner)),
+        serde_json::Value::Array(items) => items.iter().any(mentions_tag_operator),
+        _ => false,
+    }
+}
+
 fn rule_from_policy(
     file: &RuleFile,
     policy: &Policy,
@@ -518,7 +530,11 @@ fn rule_from_policy(
         .iter()
         .filter_map(|(k, _)| ann(k).map(|v| (k.to_string(), split_list(&v))))
         .collect();
+    let reads_tags = policy
+        .to_json()
+        .is_ok_and(|est| mentions_tag_operator(&est));
     Ok(Rule {
+        reads_tags,
         meta: RuleMeta {
             title: ann("title").unwrap_or_default(),
             severity,
@@ -571,6 +587,9 @@ pub fn evidence_path_exists(schema: &ModelSchema, type_name: &str, path: &str) -
     let Some(spec) = schema.entity_type(type_name) else {
         return false;
     };
+    if path == "tags" {
+        return spec.has_tags;
+    }
     let mut fields = &spec.attrs;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {

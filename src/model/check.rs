@@ -66,7 +66,8 @@ pub fn check_resource(r: &Resource, schema: &ModelSchema) -> Vec<AttrError> {
         });
     }
     for u in &r.unknown {
-        if !u.path.starts_with("documents.") && resolve_path(spec, &u.path).is_none() {
+        let envelope = u.path.starts_with("documents.") || (u.path == "tags" && spec.has_tags);
+        if !envelope && resolve_path(spec, &u.path).is_none() {
             errors.push(AttrError {
                 path: String::new(),
                 message: format!(
