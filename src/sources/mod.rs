@@ -1,6 +1,8 @@
 //! Inputs. Each source kind reads its files into [`crate::model::Collected`] and keeps
 //! where every fact came from; problems are [`InputError`]s located in the file.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod cloudformation;
 pub mod iac;
 pub mod inventory;

@@ -1,0 +1,228 @@
+//! Bedrock Agents: agents, knowledge bases and their data sources.
+
+use super::{client, each, Batch, Found, Scope};
+
+const AGENT: &str = "AWS::Bedrock::Agent";
+const KNOWLEDGE_BASE: &str = "AWS::Bedrock::KnowledgeBase";
+const DATA_SOURCE: &str = "AWS::Bedrock::DataSource";
+
+type Client = aws_sdk_bedrockagent::Client;
+
+pub async fn collect(scope: Scope) -> Batch {
+    let ba = client!(aws_sdk_bedrockagent, scope);
+    let (a, k) = tokio::join!(agents(&scope, &ba), knowledge_bases(&scope, &ba));
+    let mut batch = a;
+    batch.extend(k);
+    batch
+}
+
+async fn tags(scope: &Scope, ba: &Client, arn: &str, f: &mut Found) {
+    match scope
+        .call(ba.list_tags_for_resource().resource_arn(arn).send())
+        .await
+    {
+        Ok(out) => {
+            f.tags = out
+                .tags()
+                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default()
+        }
+        Err(e) => f.unknown(&["tags"], &format!("bedrock:ListTagsForResource: {e}")),
+    }
+}
+
+async fn agents(scope: &Scope, ba: &Client) -> Batch {
+    let region = scope.region.as_deref();
+    let mut batch = Batch::default();
+    let list = match scope
+        .call(
+            ba.list_agents()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => {
+            batch.miss(region, &[AGENT], "bedrock:ListAgents", e);
+            return batch;
+        }
+    };
+    let ids: Vec<(String, String)> = list
+        .iter()
+        .map(|a| (a.agent_id().to_string(), a.agent_name().to_string()))
+        .collect();
+    batch.resources = each(ids, |(id, name)| {
+        let (scope, ba) = (scope.clone(), ba.clone());
+        async move {
+            match scope.call(ba.get_agent().agent_id(&id).send()).await {
+                Ok(out) => {
+                    let a = out.agent();
+                    let arn = a.map_or_else(|| id.clone(), |a| a.agent_arn().to_string());
+                    let mut f = Found::new(AGENT, arn.clone(), scope.region.as_deref()).name(name);
+                    if let Some(a) = a {
+                        f.set("kmsKey", a.customer_encryption_key_arn());
+                        f.set("foundationModel", a.foundation_model());
+                        if let Some(g) = a.guardrail_configuration() {
+                            f.set("guardrail", g.guardrail_identifier());
+                            f.set("guardrailVersion", g.guardrail_version());
+                        }
+                    }
+                    tags(&scope, &ba, &arn, &mut f).await;
+                    f
+                }
+                Err(e) => {
+                    let mut f = Found::new(AGENT, id, scope.region.as_deref()).name(name);
+                    f.unknown(
+                        &["kmsKey", "foundationModel", "guardrail", "guardrailVersion"],
+                        &format!("bedrock:GetAgent: {e}"),
+                    );
+                    f
+                }
+            }
+        }
+    })
+    .await;
+    batch
+}
+
+async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
+    let region = scope.region.as_deref();
+    let mut batch = Batch::default();
+    let list = match scope
+        .call(
+            ba.list_knowledge_bases()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => {
+            batch.miss(
+                region,
+                &[KNOWLEDGE_BASE, DATA_SOURCE],
+                "bedrock:ListKnowledgeBases",
+                e,
+            );
+            return batch;
+        }
+    };
+    let ids: Vec<(String, String)> = list
+        .iter()
+        .map(|k| (k.knowledge_base_id().to_string(), k.name().to_string()))
+        .collect();
+    let found: Vec<Batch> = each(ids, |(id, name)| {
+        let (scope, ba) = (scope.clone(), ba.clone());
+        async move {
+            let mut batch = Batch::default();
+            let arn = match scope
+                .call(ba.get_knowledge_base().knowledge_base_id(&id).send())
+                .await
+            {
+                Ok(out) => {
+                    let k = out.knowledge_base();
+                    let arn = k.map_or_else(|| id.clone(), |k| k.knowledge_base_arn().to_string());
+                    let mut f =
+                        Found::new(KNOWLEDGE_BASE, arn.clone(), scope.region.as_deref()).name(name);
+                    if let Some(k) = k {
+                        if let Some(s) = k.storage_configuration() {
+                            f.set("storageType", Some(s.r#type().as_str()));
+                            f.set(
+                                "collection",
+                                s.opensearch_serverless_configuration()
+                                    .map(|c| c.collection_arn()),
+                            );
+                        }
+                        f.set(
+                            "embeddingModelArn",
+                            k.knowledge_base_configuration()
+                                .and_then(|c| c.vector_knowledge_base_configuration())
+                                .map(|v| v.embedding_model_arn()),
+                        );
+                    }
+                    tags(&scope, &ba, &arn, &mut f).await;
+                    batch.resources.push(f);
+                    arn
+                }
+                Err(e) => {
+                    let mut f =
+                        Found::new(KNOWLEDGE_BASE, id.clone(), scope.region.as_deref()).name(name);
+                    f.unknown(
+                        &["storageType", "collection", "embeddingModelArn"],
+                        &format!("bedrock:GetKnowledgeBase: {e}"),
+                    );
+                    batch.resources.push(f);
+                    id.clone()
+                }
+            };
+            batch.extend(data_sources(&scope, &ba, &id, &arn).await);
+            batch
+        }
+    })
+    .await;
+    for b in found {
+        batch.extend(b);
+    }
+    batch
+}
+
+async fn data_sources(scope: &Scope, ba: &Client, kb_id: &str, kb_arn: &str) -> Batch {
+    let region = scope.region.as_deref();
+    let mut batch = Batch::default();
+    let list = match scope
+        .call(
+            ba.list_data_sources()
+                .knowledge_base_id(kb_id)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => {
+            batch.miss(region, &[DATA_SOURCE], "bedrock:ListDataSources", e);
+            return batch;
+        }
+    };
+    for ds in list {
+        let id = format!("{kb_arn}/data-source/{}", ds.data_source_id());
+        let mut f = Found::new(DATA_SOURCE, id, region).name(ds.name());
+        f.set("knowledgeBase", Some(kb_arn));
+        match scope
+            .call(
+                ba.get_data_source()
+                    .knowledge_base_id(kb_id)
+                    .data_source_id(ds.data_source_id())
+                    .send(),
+            )
+            .await
+        {
+            Ok(out) => {
+                if let Some(d) = out.data_source() {
+                    f.set(
+                        "kmsKey",
+                        d.server_side_encryption_configuration()
+                            .and_then(|s| s.kms_key_arn()),
+                    );
+                    f.set(
+                        "dataDeletionPolicy",
+                        d.data_deletion_policy().map(|p| p.as_str()),
+                    );
+                }
+            }
+            Err(e) => f.unknown(
+                &["kmsKey", "dataDeletionPolicy"],
+                &format!("bedrock:GetDataSource: {e}"),
+            ),
+        }
+        batch.resources.push(f);
+    }
+    batch
+}
