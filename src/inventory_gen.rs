@@ -2,11 +2,16 @@
 //!
 //! [`generate`] builds an organisation running AI/ML workloads. Each account has, in each of
 //! its regions, a platform (a shared customer-managed key, VPCs with their endpoints, the
-//! Lake Formation settings, a data-event trail) and projects that use it: SageMaker
-//! notebooks, Studio domains, models and endpoint configurations with data capture; Bedrock
-//! guardrails, agents and knowledge bases with an OpenSearch vector store; Lake Formation
-//! grants; IAM statements. Each account has one multi-region management trail. A few
-//! resources sit in other regions (someone's proof of concept).
+//! Lake Formation settings, a data-event trail, Bedrock model invocation logging and the
+//! cross-region inference profiles AWS defines) and projects that use it: SageMaker
+//! notebooks, Studio domains, training jobs, registered model packages, models, endpoint
+//! configurations with data capture, endpoints and their monitoring schedules; Bedrock
+//! guardrails, agents, knowledge bases with their data sources and an OpenSearch domain or
+//! OpenSearch Serverless collection (with its encryption, network and data-access
+//! policies), custom models and application inference profiles; Lake Formation grants and
+//! registered locations; IAM statements. Each account has one multi-region management
+//! trail and its account-wide S3 Block Public Access settings. A few resources sit in other
+//! regions (someone's proof of concept).
 //!
 //! Every setting a rule judges is right two times in three: each such fact draws from its
 //! own shuffled bag of two good outcomes and one bad, so even a small inventory has both
@@ -16,7 +21,8 @@
 //! the output at the requested size never leaves a dangling reference.
 //!
 //! The output depends only on the size and the seed (a SplitMix64 generator, no external
-//! crate), and its cost is linear in the size.
+//! crate), and its cost is linear in the size. Resource types and attributes added later
+//! draw from a second stream, so adding them left the values of the others unchanged.
 
 use std::collections::HashMap;
 
@@ -157,6 +163,21 @@ const EXTRA_PII: [&str; 5] = [
     "IP_ADDRESS",
 ];
 
+/// Foundation models AWS offers cross-region inference profiles for, in both geographies.
+const PROFILE_MODELS: [&str; 4] = [
+    "anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "anthropic.claude-3-haiku-20240307-v1:0",
+    "amazon.nova-pro-v1:0",
+    "amazon.nova-lite-v1:0",
+];
+/// Base models that can be fine-tuned, with their context-length suffix.
+const CUSTOMIZABLE_MODELS: [&str; 4] = [
+    "amazon.titan-text-express-v1:0:8k",
+    "amazon.nova-lite-v1:0:300k",
+    "anthropic.claude-3-haiku-20240307-v1:0:200k",
+    "meta.llama3-1-8b-instruct-v1:0:128k",
+];
+
 /// Generates an inventory of exactly `resources` resources (fewer only when `resources` is
 /// 0), the same for the same arguments.
 pub fn generate(resources: usize, seed: u64) -> Value {
@@ -285,6 +306,10 @@ struct At {
 
 struct Gen {
     rng: Rng,
+    /// A second stream for the resources and attributes added after the first release of
+    /// the generator, so that they leave the draws (and so the values) of the others as
+    /// they were. See [`Gen::extra`].
+    extra: Rng,
     target: usize,
     out: Vec<Value>,
     accounts: Vec<Account>,
@@ -347,6 +372,7 @@ impl Gen {
         }
         Gen {
             rng,
+            extra: Rng(seed ^ 0x6169_6c69_6e74_2d78),
             target,
             out: Vec::with_capacity(target),
             accounts,
@@ -383,6 +409,16 @@ impl Gen {
             bag.extend((0..3).map(|i| i != bad));
         }
         bag.pop().unwrap_or(true)
+    }
+
+    /// Runs `f` with the second random stream: what it draws (including the bags of the
+    /// facts it judges and the tags it makes) leaves the main stream untouched. The facts
+    /// judged inside are only ever judged inside.
+    fn extra<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> T {
+        std::mem::swap(&mut self.rng, &mut self.extra);
+        let out = f(self);
+        std::mem::swap(&mut self.rng, &mut self.extra);
+        out
     }
 
     fn at(&self, scope: usize) -> At {
@@ -517,6 +553,13 @@ impl Gen {
         if bedrock || sagemaker || self.rng.chance(0.5) {
             self.data_event_trail(&at, &key, bedrock, sagemaker);
         }
+        self.extra(|g| {
+            if first_in_account {
+                g.account_public_access_block(&at);
+            }
+            g.invocation_logging(&at);
+            g.system_inference_profiles(&at);
+        });
     }
 
     fn kms_key(&mut self, at: &At, alias: &str, project: &str, env: &str, team: &str) -> Key {
@@ -713,6 +756,7 @@ impl Gen {
                 }
             ]
         });
+        self.extra(|g| g.bucket_public_access_block(&mut attrs));
         let mut r = resource(
             "AWS::S3::Bucket",
             &format!("arn:aws:s3:::{name}"),
@@ -924,7 +968,13 @@ impl Gen {
         let mut model_names = Vec::with_capacity(models);
         for v in 1..=models {
             let name = format!("{project}-v{v}");
-            self.model(scope, &at, &name, &artifacts, &project, env, team);
+            let package = self.extra(|g| g.model_package(&at, &project, v, &key, env, team));
+            let job = self.model(scope, &at, &name, &artifacts, &project, env, team, package);
+            if let Some(job) = job {
+                self.extra(|g| {
+                    g.training_job(scope, &at, &job, &artifacts, &key, &project, env, team)
+                });
+            }
             model_names.push(name);
         }
         for (i, _) in model_names.iter().enumerate().take(self.rng.range(1, 2)) {
@@ -933,7 +983,8 @@ impl Gen {
             } else {
                 format!("{project}-shadow")
             };
-            self.endpoint_config(&at, &name, &key, &capture, &project, env, team);
+            let capture_on = self.endpoint_config(&at, &name, &key, &capture, &project, env, team);
+            self.extra(|g| g.endpoint(&at, &name, capture_on, &project, env, team));
         }
         self.policy_statements(&at, &project, false);
     }
@@ -996,6 +1047,7 @@ impl Gen {
                 "Condition": {"NumericLessThan": {"s3:TlsVersion": floor}}
             }));
         }
+        self.extra(|g| g.bucket_public_access_block(&mut attrs));
         let mut r = resource("AWS::S3::Bucket", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
@@ -1101,7 +1153,8 @@ impl Gen {
         project: &str,
         env: &str,
         team: &str,
-    ) {
+        package: Option<String>,
+    ) -> Option<String> {
         let arn = format!(
             "arn:aws:sagemaker:{}:{}:model/{name}",
             at.region, at.account
@@ -1127,25 +1180,33 @@ impl Gen {
                 attrs.insert("vpcSubnets".into(), json!([]));
             }
         }
-        let url = if self.rng.chance(0.05) {
-            format!(
+        let (url, job) = if self.rng.chance(0.05) {
+            let url = format!(
                 "s3://jumpstart-cache-prod-{}/huggingface-infer/prepack/v1.0.0/infer-prepack-huggingface-text2text-flan-t5-large.tar.gz",
                 at.region
-            )
+            );
+            (url, None)
         } else {
             let job = format!(
                 "{project}-train-2025-0{}-{:02}",
                 1 + self.rng.below(5),
                 1 + self.rng.below(28)
             );
-            format!("s3://{bucket}/training/{job}/output/model.tar.gz")
+            (
+                format!("s3://{bucket}/training/{job}/output/model.tar.gz"),
+                Some(job),
+            )
         };
         attrs.insert("modelDataUrl".into(), json!(url));
+        if let Some(p) = package {
+            attrs.insert("modelPackage".into(), json!(p));
+        }
         let mut r = resource("AWS::SageMaker::Model", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
         r.insert("attributes".into(), Value::Object(attrs));
         self.emit(r);
+        job
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1158,7 +1219,7 @@ impl Gen {
         project: &str,
         env: &str,
         team: &str,
-    ) {
+    ) -> bool {
         let arn = format!(
             "arn:aws:sagemaker:{}:{}:endpoint-config/{name}",
             at.region, at.account
@@ -1167,9 +1228,11 @@ impl Gen {
         if let Some(k) = self.key_ref("kms.endpoint-config", key, at, "alias/aws/sagemaker") {
             attrs.insert("kmsKey".into(), json!(k));
         }
+        let mut capture_on = false;
         if self.rng.chance(0.75) {
             let mut capture = Map::new();
-            capture.insert("enableCapture".into(), json!(self.rng.chance(0.85)));
+            capture_on = self.rng.chance(0.85);
+            capture.insert("enableCapture".into(), json!(capture_on));
             if let Some(k) = self.key_ref("kms.data-capture", key, at, "alias/aws/sagemaker") {
                 capture.insert("kmsKey".into(), json!(k));
             }
@@ -1188,6 +1251,7 @@ impl Gen {
         r.insert("tags".into(), tags);
         r.insert("attributes".into(), Value::Object(attrs));
         self.emit(r);
+        capture_on
     }
 
     fn bedrock_project(&mut self, scope: usize) {
@@ -1229,14 +1293,23 @@ impl Gen {
         if storage == "OPENSEARCH_MANAGED_CLUSTER" {
             self.opensearch(scope, &at, corpus, &key, &project, env, team);
         }
-        self.knowledge_base(
+        let collection = (storage == "OPENSEARCH_SERVERLESS").then(|| {
+            self.extra(|g| g.serverless_collection(&at, corpus, Some(&key), &project, env, team))
+        });
+        let kb = self.knowledge_base(
             &at,
             &format!("{corpus}-kb{suffix}"),
             storage,
+            collection.as_deref(),
             &project,
             env,
             team,
         );
+        self.extra(|g| {
+            g.data_sources(&at, &kb, corpus, &key);
+            g.custom_model(&at, base, &key, &project, env, team);
+            g.application_inference_profile(&at, &project, env, team);
+        });
         self.policy_statements(&at, &project, true);
     }
 
@@ -1382,6 +1455,8 @@ impl Gen {
         }
         if let Some(g) = guardrail {
             attrs.insert("guardrail".into(), json!(g));
+            let version = self.extra(Gen::guardrail_version);
+            attrs.insert("guardrailVersion".into(), json!(version));
         }
         attrs.insert(
             "foundationModel".into(),
@@ -1394,15 +1469,17 @@ impl Gen {
         self.emit(r);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn knowledge_base(
         &mut self,
         at: &At,
         name: &str,
         storage: &str,
+        collection: Option<&str>,
         project: &str,
         env: &str,
         team: &str,
-    ) {
+    ) -> String {
         let id = self.rng.upper_alnum(10);
         let arn = format!(
             "arn:aws:bedrock:{}:{}:knowledge-base/{id}",
@@ -1419,7 +1496,11 @@ impl Gen {
                 "embeddingModelArn": format!("arn:aws:bedrock:{}::foundation-model/{model}", at.region),
             }),
         );
+        if let (Some(c), Some(Value::Object(attrs))) = (collection, r.get_mut("attributes")) {
+            attrs.insert("collection".into(), json!(c));
+        }
         self.emit(r);
+        arn
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1547,6 +1628,7 @@ impl Gen {
             );
             self.emit(r);
         }
+        self.extra(|g| g.data_lake_location(&at, db));
         let project = self.unique("project", format!("{db}-lake"));
         self.policy_statements(&at, &project, false);
     }
@@ -1656,10 +1738,14 @@ impl Gen {
             1 => {
                 let (_, corpus) = *self.rng.pick(&BEDROCK_PROJECTS);
                 let name = self.unique("stray", format!("poc-{corpus}-kb"));
+                let collection = self.extra(|g| {
+                    g.serverless_collection(&at, corpus, None, &project, "dev", "research")
+                });
                 self.knowledge_base(
                     &at,
                     &name,
                     "OPENSEARCH_SERVERLESS",
+                    Some(&collection),
                     &project,
                     "dev",
                     "research",
@@ -1689,6 +1775,540 @@ impl Gen {
                 "managedWordLists": [],
             }),
         );
+        self.emit(r);
+    }
+}
+
+// Resource types and attributes added later: every function below runs inside
+// `Gen::extra`, drawing from the second stream.
+impl Gen {
+    /// S3 Block Public Access settings: all four on, or for the bad draws of `fact` none
+    /// set, or some or all of them off.
+    fn public_access_block(&mut self, fact: &'static str) -> Option<Value> {
+        if self.ok(fact) {
+            return Some(json!({
+                "blockPublicAcls": true, "ignorePublicAcls": true,
+                "blockPublicPolicy": true, "restrictPublicBuckets": true,
+            }));
+        }
+        match self.rng.below(3) {
+            0 => None,
+            1 => Some(json!({
+                "blockPublicAcls": true, "ignorePublicAcls": true,
+                "blockPublicPolicy": false, "restrictPublicBuckets": false,
+            })),
+            _ => Some(json!({
+                "blockPublicAcls": false, "ignorePublicAcls": false,
+                "blockPublicPolicy": false, "restrictPublicBuckets": false,
+            })),
+        }
+    }
+
+    fn bucket_public_access_block(&mut self, attrs: &mut Map<String, Value>) {
+        if let Some(pab) = self.public_access_block("bucket.public-access-block") {
+            attrs.insert("publicAccessBlock".into(), pab);
+        }
+    }
+
+    /// The account's Block Public Access settings (account-wide: no region).
+    fn account_public_access_block(&mut self, at: &At) {
+        let mut attrs = Map::new();
+        if let Some(pab) = self.public_access_block("account.public-access-block") {
+            attrs.insert("publicAccessBlock".into(), pab);
+        }
+        let mut r = Map::new();
+        r.insert("type".into(), json!("AWS::S3::AccountPublicAccessBlock"));
+        r.insert(
+            "id".into(),
+            json!(format!("{}/s3-account-public-access-block", at.account)),
+        );
+        r.insert("name".into(), json!("account Block Public Access"));
+        r.insert("account".into(), json!(at.account));
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// Bedrock model invocation logging of the account in the region: to S3, CloudWatch
+    /// Logs or both, or (for the bad draws) not configured.
+    fn invocation_logging(&mut self, at: &At) {
+        let id = format!("{}/{}/model-invocation-logging", at.account, at.region);
+        let mut attrs = Map::new();
+        let enabled = self.ok("bedrock.invocation-logging");
+        attrs.insert("enabled".into(), json!(enabled));
+        if enabled {
+            attrs.insert(
+                "textDataDeliveryEnabled".into(),
+                json!(self.rng.chance(0.9)),
+            );
+            let to = self.rng.below(3);
+            if to != 1 {
+                attrs.insert(
+                    "s3Bucket".into(),
+                    json!(format!(
+                        "bedrock-invocation-logs-{}-{}",
+                        at.account, at.region
+                    )),
+                );
+            }
+            if to != 0 {
+                attrs.insert(
+                    "logGroupName".into(),
+                    json!("/aws/bedrock/model-invocations"),
+                );
+            }
+        }
+        let mut r = resource(
+            "AWS::Bedrock::ModelInvocationLogging",
+            &id,
+            "model invocation logging",
+            at,
+        );
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// One or two of the cross-region (system-defined) inference profiles AWS defines in
+    /// the region, routing to the regions of its geography.
+    fn system_inference_profiles(&mut self, at: &At) {
+        let (geo, regions): (&str, &[&str]) = if at.region.starts_with("eu-") {
+            ("eu", &["eu-central-1", "eu-west-1", "eu-west-3"])
+        } else {
+            ("us", &["us-east-1", "us-east-2", "us-west-2"])
+        };
+        let first = self.rng.below(PROFILE_MODELS.len());
+        for i in 0..self.rng.range(1, 2) {
+            let model = PROFILE_MODELS[(first + i) % PROFILE_MODELS.len()];
+            let id = format!("{geo}.{model}");
+            let arn = format!(
+                "arn:aws:bedrock:{}:{}:inference-profile/{id}",
+                at.region, at.account
+            );
+            let mut r = resource("AWS::Bedrock::InferenceProfile", &arn, &id, at);
+            r.insert(
+                "attributes".into(),
+                json!({"profileType": "SYSTEM_DEFINED", "destinationRegions": regions}),
+            );
+            self.emit(r);
+        }
+    }
+
+    /// A project's application inference profile, tracking its usage of one model in
+    /// the project's region; one project in three has one.
+    fn application_inference_profile(&mut self, at: &At, project: &str, env: &str, team: &str) {
+        if self.ok("project.no-application-profile") {
+            return;
+        }
+        let id = self.rng.lower_alnum(12);
+        let arn = format!(
+            "arn:aws:bedrock:{}:{}:application-inference-profile/{id}",
+            at.region, at.account
+        );
+        let name = format!("{project}-profile");
+        let mut r = resource("AWS::Bedrock::InferenceProfile", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert(
+            "attributes".into(),
+            json!({"profileType": "APPLICATION", "destinationRegions": [at.region]}),
+        );
+        self.emit(r);
+    }
+
+    /// The version an agent's guardrail is pinned to; the bad draws use the working draft.
+    fn guardrail_version(&mut self) -> String {
+        if self.ok("agent.guardrail-version") {
+            (1 + self.rng.below(4)).to_string()
+        } else {
+            "DRAFT".into()
+        }
+    }
+
+    /// A registered version of the project's model, for two models in three: the package's
+    /// ARN, which the model then serves.
+    fn model_package(
+        &mut self,
+        at: &At,
+        group: &str,
+        version: usize,
+        key: &Key,
+        env: &str,
+        team: &str,
+    ) -> Option<String> {
+        if !self.ok("model.registered") {
+            return None;
+        }
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:model-package/{group}/{version}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        attrs.insert("group".into(), json!(group));
+        let status = if self.ok("model-package.approved") {
+            "Approved"
+        } else {
+            *self.rng.pick(&["PendingManualApproval", "Rejected"])
+        };
+        attrs.insert("approvalStatus".into(), json!(status));
+        let mut keys = Vec::new();
+        for k in ["DataClassification", "Owner", "RiskTier", "TrainingDataset"] {
+            if self.rng.chance(0.6) {
+                keys.push(k);
+            }
+        }
+        attrs.insert("customerMetadataKeys".into(), json!(keys));
+        let card = self.ok("model-package.card");
+        attrs.insert("hasModelCard".into(), json!(card));
+        let metrics = self.ok("model-package.metrics");
+        attrs.insert("hasModelMetrics".into(), json!(metrics));
+        if let Some(k) = self.key_ref("kms.model-package", key, at, "alias/aws/sagemaker") {
+            attrs.insert("kmsKey".into(), json!(k));
+        }
+        let mut r = resource(
+            "AWS::SageMaker::ModelPackage",
+            &arn,
+            &format!("{group}/{version}"),
+            at,
+        );
+        let tags = self.tags(group, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+        Some(arn)
+    }
+
+    /// The training job whose output a model serves (`job` is named in the model's
+    /// `modelDataUrl`); a job several models share is emitted once.
+    #[allow(clippy::too_many_arguments)]
+    fn training_job(
+        &mut self,
+        scope: usize,
+        at: &At,
+        job: &str,
+        bucket: &str,
+        key: &Key,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let seen = format!("training-job|{}|{}", at.account, at.region);
+        if self.unique(&seen, job.to_string()) != job {
+            return;
+        }
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:training-job/{job}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        let status = match self.rng.below(20) {
+            0..=17 => "Completed",
+            18 => "Failed",
+            _ => "Stopped",
+        };
+        attrs.insert("status".into(), json!(status));
+        // Without a key the output is encrypted with the account's aws/s3 key.
+        if let Some(k) = self.key_ref("kms.training-output", key, at, "alias/aws/s3") {
+            attrs.insert("outputKmsKey".into(), json!(k));
+        }
+        if self.ok("kms.training-volume") {
+            attrs.insert("volumeKmsKey".into(), json!(key.arn));
+        }
+        let isolation = self.ok("training.isolation");
+        if isolation || self.rng.chance(0.6) {
+            attrs.insert("enableNetworkIsolation".into(), json!(isolation));
+        }
+        let encryption = self.ok("training.inter-container");
+        if encryption || self.rng.chance(0.6) {
+            attrs.insert(
+                "enableInterContainerTrafficEncryption".into(),
+                json!(encryption),
+            );
+        }
+        let vpc = if self.ok("training.vpc") {
+            self.ai_vpc(scope)
+        } else {
+            None
+        };
+        let subnets: Vec<String> = vpc
+            .map(|v| v.subnets.into_iter().take(2).collect())
+            .unwrap_or_default();
+        attrs.insert("vpcSubnets".into(), json!(subnets));
+        attrs.insert(
+            "outputS3Uri".into(),
+            json!(format!("s3://{bucket}/training/")),
+        );
+        let mut r = resource("AWS::SageMaker::TrainingJob", &arn, job, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// The endpoint serving an endpoint configuration of the same name and, when the
+    /// configuration captures data, usually a monitoring schedule on it.
+    fn endpoint(
+        &mut self,
+        at: &At,
+        name: &str,
+        capture_on: bool,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:endpoint/{name}",
+            at.region, at.account
+        );
+        let status = match self.rng.below(100) {
+            0..=86 => "InService",
+            87..=92 => "Updating",
+            93..=96 => "Failed",
+            _ => "Creating",
+        };
+        let mut r = resource("AWS::SageMaker::Endpoint", &arn, name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert(
+            "attributes".into(),
+            json!({"endpointConfig": name, "status": status}),
+        );
+        self.emit(r);
+        if !capture_on {
+            return;
+        }
+        let status = if self.ok("endpoint.monitoring") {
+            "Scheduled"
+        } else if self.rng.chance(0.5) {
+            *self.rng.pick(&["Stopped", "Failed"])
+        } else {
+            return;
+        };
+        let (kind, suffix) = *self.rng.pick(&[
+            ("DataQuality", "data-quality"),
+            ("DataQuality", "data-quality"),
+            ("ModelQuality", "model-quality"),
+        ]);
+        let schedule = format!("{name}-{suffix}");
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:monitoring-schedule/{schedule}",
+            at.region, at.account
+        );
+        let mut r = resource("AWS::SageMaker::MonitoringSchedule", &arn, &schedule, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert(
+            "attributes".into(),
+            json!({"endpoint": name, "monitoringType": kind, "status": status}),
+        );
+        self.emit(r);
+    }
+
+    /// An OpenSearch Serverless vector collection with its encryption, network and
+    /// data-access policies (emitted first, as AWS requires the encryption policy before
+    /// the collection). Without `key` it uses an AWS-owned key. Gives the collection's ARN.
+    fn serverless_collection(
+        &mut self,
+        at: &At,
+        corpus: &str,
+        key: Option<&Key>,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) -> String {
+        // Collection names are at most 32 characters; leave room for the policy suffixes.
+        let mut base = format!("{corpus}-vectors");
+        base.truncate(24);
+        let base = base.trim_end_matches('-').to_string();
+        let name = self.unique(&format!("aoss|{}|{}", at.account, at.region), base);
+        let prefix = format!("arn:aws:aoss:{}:{}", at.region, at.account);
+        let rules =
+            json!([{"ResourceType": "collection", "Resource": [format!("collection/{name}")]}]);
+        let cmk = match key {
+            Some(k) if self.ok("kms.collection") => Some(k.arn.clone()),
+            _ => None,
+        };
+        let encryption = match &cmk {
+            Some(arn) => json!({"Rules": rules, "AWSOwnedKey": false, "KmsARN": arn}),
+            None => json!({"Rules": rules, "AWSOwnedKey": true}),
+        };
+        let public = !self.ok("aoss.network-private");
+        let mut network = json!({
+            "Description": format!("{name} endpoints"),
+            "Rules": [
+                {"ResourceType": "collection", "Resource": [format!("collection/{name}")]},
+                {"ResourceType": "dashboard", "Resource": [format!("collection/{name}")]}
+            ],
+            "AllowFromPublic": public,
+        });
+        if !public {
+            network["SourceServices"] = json!(["bedrock.amazonaws.com"]);
+        }
+        for (ty, document) in [
+            ("encryption", encryption),
+            ("network", Value::Array(vec![network])),
+        ] {
+            let policy = format!("{name}-{}", &ty[..3]);
+            let id = format!("{prefix}:security-policy/{ty}/{policy}");
+            let mut r = resource(
+                "AWS::OpenSearchServerless::SecurityPolicy",
+                &id,
+                &policy,
+                at,
+            );
+            r.insert("attributes".into(), json!({"policyType": ty}));
+            r.insert("documents".into(), json!({"policy": document}));
+            self.emit(r);
+        }
+        let principal = format!("arn:aws:iam::{}:role/{project}-kb-role", at.account);
+        let (principals, collection_perms, index_perms) = if self.ok("aoss.data-access") {
+            (
+                json!([principal]),
+                json!([
+                    "aoss:DescribeCollectionItems",
+                    "aoss:CreateCollectionItems",
+                    "aoss:UpdateCollectionItems"
+                ]),
+                json!([
+                    "aoss:CreateIndex",
+                    "aoss:DescribeIndex",
+                    "aoss:ReadDocument",
+                    "aoss:WriteDocument",
+                    "aoss:UpdateIndex"
+                ]),
+            )
+        } else {
+            (
+                json!([principal, format!("arn:aws:iam::{}:root", at.account)]),
+                json!(["aoss:*"]),
+                json!(["aoss:*"]),
+            )
+        };
+        let access = json!([{
+            "Rules": [
+                {"ResourceType": "collection", "Resource": [format!("collection/{name}")], "Permission": collection_perms},
+                {"ResourceType": "index", "Resource": [format!("index/{name}/*")], "Permission": index_perms}
+            ],
+            "Principal": principals,
+        }]);
+        let policy = format!("{name}-access");
+        let mut r = resource(
+            "AWS::OpenSearchServerless::AccessPolicy",
+            &format!("{prefix}:access-policy/data/{policy}"),
+            &policy,
+            at,
+        );
+        r.insert("documents".into(), json!({"policy": access}));
+        self.emit(r);
+
+        let arn = format!("{prefix}:collection/{}", self.rng.lower_alnum(20));
+        let mut r = resource("AWS::OpenSearchServerless::Collection", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        // The service reports an AWS-owned key as `auto`.
+        r.insert(
+            "attributes".into(),
+            json!({"collectionType": "VECTORSEARCH", "kmsKeyArn": cmk.as_deref().unwrap_or("auto")}),
+        );
+        self.emit(r);
+        arn
+    }
+
+    /// One or two data sources feeding a knowledge base.
+    fn data_sources(&mut self, at: &At, kb: &str, corpus: &str, key: &Key) {
+        let first = self.rng.below(4);
+        for i in 0..self.rng.range(1, 2) {
+            let kind = ["s3", "confluence", "sharepoint", "web"][(first + i) % 4];
+            let id = format!("{kb}/data-source/{}", self.rng.upper_alnum(10));
+            let mut attrs = Map::new();
+            attrs.insert("knowledgeBase".into(), json!(kb));
+            // Without a key, ingested data is encrypted with an AWS-owned key.
+            if self.ok("kms.data-source") {
+                attrs.insert("kmsKey".into(), json!(key.arn));
+            }
+            let policy = if self.ok("data-source.deletion") {
+                "DELETE"
+            } else {
+                "RETAIN"
+            };
+            attrs.insert("dataDeletionPolicy".into(), json!(policy));
+            let mut r = resource(
+                "AWS::Bedrock::DataSource",
+                &id,
+                &format!("{corpus}-{kind}"),
+                at,
+            );
+            r.insert("attributes".into(), Value::Object(attrs));
+            self.emit(r);
+        }
+    }
+
+    /// A fine-tuned model of the project, for one project in three.
+    fn custom_model(
+        &mut self,
+        at: &At,
+        base: &str,
+        key: &Key,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        if self.ok("project.no-custom-model") {
+            return;
+        }
+        let model = *self.rng.pick(&CUSTOMIZABLE_MODELS);
+        let name = self.unique(
+            &format!("custom-model|{}|{}", at.account, at.region),
+            format!("{base}-ft-{env}"),
+        );
+        let arn = format!(
+            "arn:aws:bedrock:{}:{}:custom-model/{model}/{}",
+            at.region,
+            at.account,
+            self.rng.lower_alnum(12)
+        );
+        let mut attrs = Map::new();
+        // Without a key the model is encrypted with an AWS-owned key.
+        if self.ok("kms.custom-model") {
+            attrs.insert("kmsKey".into(), json!(key.arn));
+        }
+        attrs.insert(
+            "baseModelArn".into(),
+            json!(format!(
+                "arn:aws:bedrock:{}::foundation-model/{model}",
+                at.region
+            )),
+        );
+        let mut r = resource("AWS::Bedrock::CustomModel", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// The S3 location of a database's data, registered with Lake Formation once per
+    /// account and region.
+    fn data_lake_location(&mut self, at: &At, db: &str) {
+        let seen = format!("lf-location|{}|{}", at.account, at.region);
+        if self.unique(&seen, db.to_string()) != db {
+            return;
+        }
+        let arn = format!("arn:aws:s3:::datalake-{}-{}/{db}", at.account, at.region);
+        let role = if self.rng.chance(0.6) {
+            format!(
+                "arn:aws:iam::{}:role/aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess",
+                at.account
+            )
+        } else {
+            format!("arn:aws:iam::{}:role/LakeFormationDataAccess", at.account)
+        };
+        let mut attrs = Map::new();
+        attrs.insert("roleArn".into(), json!(role));
+        if !self.ok("lf.hybrid-access") {
+            attrs.insert("hybridAccessEnabled".into(), json!(true));
+        } else if self.rng.chance(0.5) {
+            attrs.insert("hybridAccessEnabled".into(), json!(false));
+        }
+        let mut r = resource("AWS::LakeFormation::Resource", &arn, &arn, at);
+        r.insert("attributes".into(), Value::Object(attrs));
         self.emit(r);
     }
 }
@@ -1763,10 +2383,11 @@ mod tests {
         }
     }
 
-    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 150 --seed 10`.
+    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 250 --seed 10`, a size
+    /// that holds every type and the first projects of every account and region.
     const DEMO: (&str, usize, u64) = (
         concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inventory.json"),
-        150,
+        250,
         10,
     );
 
