@@ -843,6 +843,26 @@ async fn denied_detail_reads_leave_facts_unknown_never_absent() {
     let cases: &[(&str, &str, &str, &str, &[&str])] = &[
         (
             "bedrock-agent",
+            "GetAgent",
+            "RB4N8WC2TD",
+            "hr-faq-bot",
+            &[
+                "foundationModel",
+                "guardrail",
+                "guardrailVersion",
+                "kmsKey",
+                "tags",
+            ],
+        ),
+        (
+            "bedrock-agent",
+            "GetKnowledgeBase",
+            "KB4T7Q2NZP",
+            "support-docs",
+            &["collection", "embeddingModelArn", "storageType", "tags"],
+        ),
+        (
+            "bedrock-agent",
             "GetDataSource",
             "KB4T7Q2NZP DS9P3L6VQA",
             "support-articles",

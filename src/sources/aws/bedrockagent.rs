@@ -74,9 +74,16 @@ async fn agents(scope: &Scope, ba: &Client) -> Batch {
                     f
                 }
                 Err(e) => {
+                    // Without the agent's ARN its tags cannot be read either.
                     let mut f = Found::new(AGENT, id, scope.region.as_deref()).name(name);
                     f.unknown(
-                        &["kmsKey", "foundationModel", "guardrail", "guardrailVersion"],
+                        &[
+                            "kmsKey",
+                            "foundationModel",
+                            "guardrail",
+                            "guardrailVersion",
+                            "tags",
+                        ],
                         &format!("bedrock:GetAgent: {e}"),
                     );
                     f
@@ -152,8 +159,9 @@ async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
                 Err(e) => {
                     let mut f =
                         Found::new(KNOWLEDGE_BASE, id.clone(), scope.region.as_deref()).name(name);
+                    // Without the knowledge base's ARN its tags cannot be read either.
                     f.unknown(
-                        &["storageType", "collection", "embeddingModelArn"],
+                        &["storageType", "collection", "embeddingModelArn", "tags"],
                         &format!("bedrock:GetKnowledgeBase: {e}"),
                     );
                     batch.resources.push(f);
