@@ -37,8 +37,12 @@ pub fn document(d: &aws_smithy_types::Document) -> serde_json::Value {
             serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
         }
         Document::Array(items) => items.iter().map(document).collect(),
+        // The SDK holds objects in hash maps, whose order changes from one read to the
+        // next: keys sorted, the same policy is written the same way every time.
         Document::Object(m) => m
             .iter()
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
             .map(|(k, v)| (k.clone(), document(v)))
             .collect::<serde_json::Map<_, _>>()
             .into(),
