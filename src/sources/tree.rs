@@ -153,6 +153,39 @@ impl Node {
     }
 }
 
+/// A map's entries as the parsers build them: a later duplicate key replaces the earlier
+/// entry. Large maps are indexed: searching the entries for every key is quadratic, and
+/// takes minutes on a template of a few MB with one large map.
+#[derive(Debug, Default)]
+pub struct Entries {
+    pub entries: Vec<(Key, Node)>,
+    index: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl Entries {
+    /// Maps up to this size are searched.
+    const SEARCHED: usize = 16;
+
+    pub fn insert(&mut self, key: Key, value: Node) {
+        let found = match &self.index {
+            Some(index) => index.get(&key.name).copied(),
+            None => self.entries.iter().position(|(k, _)| k.name == key.name),
+        };
+        if let Some(i) = found {
+            self.entries[i] = (key, value);
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(key.name.clone(), self.entries.len());
+        }
+        self.entries.push((key, value));
+        if self.index.is_none() && self.entries.len() > Self::SEARCHED {
+            let index = self.entries.iter().enumerate();
+            self.index = Some(index.map(|(i, (k, _))| (k.name.clone(), i)).collect());
+        }
+    }
+}
+
 /// A parse error at a byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -228,7 +261,7 @@ impl JsonParser<'_> {
             None => return Err(self.error("unexpected end of input")),
             Some(b'{') => {
                 self.pos += 1;
-                let mut entries: Vec<(Key, Node)> = Vec::new();
+                let mut entries = Entries::default();
                 self.skip_ws();
                 if self.bytes.get(self.pos) == Some(&b'}') {
                     self.pos += 1;
@@ -248,10 +281,7 @@ impl JsonParser<'_> {
                             name,
                             line: key_line,
                         };
-                        match entries.iter_mut().find(|(k, _)| k.name == key.name) {
-                            Some(existing) => *existing = (key, v),
-                            None => entries.push((key, v)),
-                        }
+                        entries.insert(key, v);
                         self.skip_ws();
                         match self.bytes.get(self.pos) {
                             Some(b',') => self.pos += 1,
@@ -263,7 +293,7 @@ impl JsonParser<'_> {
                         }
                     }
                 }
-                Tree::Map(entries)
+                Tree::Map(entries.entries)
             }
             Some(b'[') => {
                 self.pos += 1;
@@ -443,5 +473,22 @@ mod tests {
         assert!(parse_json(&deep).unwrap_err().message.contains("nesting"));
         assert!(parse_json("\"\\ud800\"").is_err());
         assert!(parse_json("{} x").is_err());
+    }
+
+    #[test]
+    fn large_maps_keep_the_last_duplicate_without_a_search_per_key() {
+        // A search of the entries per key took minutes on a map of 600,000 keys.
+        let keys = 200_000;
+        let mut text = String::from("{");
+        for i in 0..keys {
+            text.push_str(&format!("\"k{i}\": {i}, "));
+        }
+        text.push_str("\"k3\": \"again\", \"k150000\": null}");
+        let n = parse_json(&text).unwrap();
+        let entries = n.as_map().unwrap();
+        assert_eq!(entries.len(), keys);
+        assert_eq!(entries[3].1.as_str(), Some("again"));
+        assert!(entries[150_000].1.is_null());
+        assert_eq!(entries[keys - 1].0.name, format!("k{}", keys - 1));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::tree::{Key, Node, ParseError, Tree, MAX_DEPTH};
+use super::tree::{Entries, Key, Node, ParseError, Tree, MAX_DEPTH};
 
 /// Aliases copy what they refer to; this many values in all is where a document stops
 /// being a template and becomes an expansion bomb.
@@ -16,12 +16,24 @@ const MAX_NODES: usize = 2_000_000;
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, false) {
-        let m = e.marker();
-        return Err(ParseError {
-            offset: byte_offset(text, m),
-            message: e.info().to_string(),
-        });
+    // Not `Parser::load`: it recurses once per nesting level, and block nesting
+    // (`- - - - x`) would exhaust the stack before the builder refuses it. Events are
+    // pulled one at a time, up to the end of the first document or the first problem.
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => {
+                return Err(ParseError {
+                    offset: byte_offset(text, e.marker()),
+                    message: e.info().to_string(),
+                })
+            }
+        };
+        let end = matches!(event, Event::DocumentEnd | Event::StreamEnd);
+        builder.on_event(event, mark);
+        if end || builder.error.is_some() {
+            break;
+        }
     }
     if let Some((offset, message)) = builder.error {
         return Err(ParseError {
@@ -57,7 +69,7 @@ enum Frame {
         line: u32,
         anchor: usize,
         tag: Option<String>,
-        entries: Vec<(Key, Node)>,
+        entries: Entries,
         key: Option<Key>,
     },
 }
@@ -121,10 +133,7 @@ impl Builder {
                     }
                     _ => self.fail(mark, "map keys must be plain values"),
                 },
-                Some(k) => match entries.iter_mut().find(|(e, _)| e.name == k.name) {
-                    Some(existing) => *existing = (k, node),
-                    None => entries.push((k, node)),
-                },
+                Some(k) => entries.insert(k, node),
             },
         }
     }
@@ -222,7 +231,7 @@ impl MarkedEventReceiver for Builder {
                         line,
                         anchor,
                         tag: custom,
-                        entries: Vec::new(),
+                        entries: Entries::default(),
                         key: None,
                     }
                 });
@@ -244,7 +253,7 @@ impl MarkedEventReceiver for Builder {
                     entries,
                     ..
                 }) => {
-                    let node = Builder::wrap(tag, Node::new(line, Tree::Map(entries)));
+                    let node = Builder::wrap(tag, Node::new(line, Tree::Map(entries.entries)));
                     self.push(node, anchor, &mark);
                 }
                 None => self.fail(&mark, "unbalanced YAML structure"),
@@ -348,6 +357,30 @@ mod tests {
             "]".repeat(MAX_DEPTH + 2)
         );
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_without_recursion() {
+        // `Parser::load` recursed once per level: this overflowed the stack.
+        let deep = format!("{}x\n", "- ".repeat(100_000));
+        let e = parse(&deep).unwrap_err();
+        assert!(e.message.contains("nesting"), "{e:?}");
+        assert_eq!(e.offset, 2 * MAX_DEPTH);
+    }
+
+    #[test]
+    fn large_maps_keep_the_last_duplicate() {
+        // A search of the entries per key took minutes on a map of 600,000 keys.
+        let keys = 200_000;
+        let mut text = String::new();
+        for i in 0..keys {
+            text.push_str(&format!("k{i}: {i}\n"));
+        }
+        text.push_str("k3: again\n");
+        let n = parse(&text).unwrap();
+        let entries = n.as_map().unwrap();
+        assert_eq!(entries.len(), keys);
+        assert_eq!(entries[3].1.as_str(), Some("again"));
     }
 
     #[test]

@@ -26,6 +26,80 @@ use crate::model::{Collected, ModelSchema, Suppression};
 /// Local modules calling local modules, this deep, are not followed further.
 const MAX_MODULE_DEPTH: usize = 8;
 
+/// What evaluating a root module (with the modules it calls) may make, in bytes of values:
+/// every expression's value counted in full, [`VALUE_BYTES`] a value plus its strings,
+/// against a floor and more for more text. Locals that use another local twice double at
+/// each step, and module calls multiply their modules; past this a configuration is an
+/// expansion bomb, not infrastructure, and what is left is unknown.
+const BUDGET_FLOOR: usize = 256 << 20;
+const BUDGET_PER_BYTE: usize = 256;
+const VALUE_BYTES: usize = 64;
+const OVER_BUDGET: &str = "not evaluated: the configuration makes too many values";
+
+/// The evaluation budget a root module and the modules it calls share.
+struct Budget {
+    limit: usize,
+    left: std::cell::Cell<usize>,
+    /// Set when a charge did not fit; the module that made it has the error.
+    exhausted: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    fn new(files: &[File]) -> std::rc::Rc<Budget> {
+        let text: usize = files.iter().map(|f| f.text.len()).sum();
+        let limit = BUDGET_FLOOR.saturating_add(text.saturating_mul(BUDGET_PER_BYTE));
+        std::rc::Rc::new(Budget {
+            limit,
+            left: std::cell::Cell::new(limit),
+            exhausted: std::cell::Cell::new(false),
+        })
+    }
+
+    /// Takes `cost` from what is left; `false` past it, the first time and every time after.
+    fn take(&self, cost: usize) -> bool {
+        match self.left.get().checked_sub(cost) {
+            Some(left) if !self.exhausted.get() => {
+                self.left.set(left);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What a value costs against the [`Budget`].
+fn value_bytes(node: &Node) -> usize {
+    let mut bytes = 0usize;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        bytes = bytes.saturating_add(VALUE_BYTES);
+        let text = match &n.value {
+            Tree::Number(s) | Tree::String(s) | Tree::Unknown(s) => s.len(),
+            Tree::Reference { target, attribute } => {
+                target.len() + attribute.as_ref().map_or(0, String::len)
+            }
+            Tree::List(items) => {
+                todo.extend(items);
+                0
+            }
+            Tree::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| {
+                    todo.push(v);
+                    k.name.len()
+                })
+                .sum(),
+            Tree::Tagged(tag, inner) => {
+                todo.push(inner);
+                tag.len()
+            }
+            Tree::Null | Tree::Bool(_) => 0,
+        };
+        bytes = bytes.saturating_add(text);
+    }
+    bytes
+}
+
 /// One parsed `.tf` file.
 struct File {
     path: Arc<str>,
@@ -299,6 +373,8 @@ struct Module<'f> {
     iterators: std::cell::RefCell<Vec<(String, Node, Node)>>,
     /// Problems met while evaluating: file, line, message.
     problems: std::cell::RefCell<Vec<(Arc<str>, u32, String)>>,
+    /// Shared with the modules this one calls.
+    budget: std::rc::Rc<Budget>,
 }
 
 impl<'f> Module<'f> {
@@ -314,6 +390,7 @@ impl<'f> Module<'f> {
             evaluating: Default::default(),
             iterators: Default::default(),
             problems: Default::default(),
+            budget: Budget::new(files),
         };
         for f in files {
             for s in f.body.iter() {
@@ -393,6 +470,7 @@ impl<'f> Module<'f> {
                         }
                         let line = line_of(f, b.span());
                         let properties = self.body(f, &b.body, 0);
+                        self.charge(VALUE_BYTES, f, line);
                         let address = format!("{}{t}.{n}", self.prefix);
                         let tags = tags(&properties);
                         let suppressions = suppressions(f, line);
@@ -441,6 +519,9 @@ impl<'f> Module<'f> {
         let Ok(target) = normalize(&dir.join(source)) else {
             return;
         };
+        if self.budget.exhausted.get() {
+            return;
+        }
         if visiting.contains(&target) || visiting.len() > MAX_MODULE_DEPTH {
             let src = SourceText::new(&f.path, f.text.clone());
             errors.push(InputError::at_line(
@@ -468,6 +549,14 @@ impl<'f> Module<'f> {
         paths.sort();
         let (files, mut errs) = parse_files(&paths);
         errors.append(&mut errs);
+        // Each call reads its module again: what it reads is charged like values.
+        if !self.charge(
+            files.iter().map(|f| f.text.len()).sum(),
+            f,
+            line_of(f, b.span()),
+        ) {
+            return;
+        }
         let mut inputs = HashMap::new();
         for s in b.body.iter() {
             if let Structure::Attribute(a) = s {
@@ -480,7 +569,8 @@ impl<'f> Module<'f> {
                 }
             }
         }
-        let child = Module::new(&files, inputs, format!("{}module.{name}.", self.prefix));
+        let mut child = Module::new(&files, inputs, format!("{}module.{name}.", self.prefix));
+        child.budget = self.budget.clone();
         visiting.push(target.clone());
         child.read(&target, out, errors, visiting);
         visiting.pop();
@@ -596,14 +686,52 @@ impl<'f> Module<'f> {
             self.iterators
                 .borrow_mut()
                 .push((iterator.clone(), key, value));
-            out.push(self.body(f, &content.body, depth + 1));
+            let block = self.body(f, &content.body, depth + 1);
             self.iterators.borrow_mut().pop();
+            // Nested `dynamic` blocks multiply, with no expression to charge when empty.
+            if !self.charge(value_bytes(&block), f, line) {
+                break;
+            }
+            out.push(block);
         }
         Node::new(line, Tree::List(out))
     }
 
-    /// Evaluates an expression as far as the configuration allows.
+    /// Takes `cost` from the budget; past it, `false`, and the first time an error at
+    /// `line` of `f`.
+    fn charge(&self, cost: usize, f: &File, line: u32) -> bool {
+        if self.budget.take(cost) {
+            return true;
+        }
+        if !self.budget.exhausted.replace(true) {
+            self.problems.borrow_mut().push((
+                f.path.clone(),
+                line,
+                format!(
+                    "evaluating the configuration makes more than {} MiB of values (locals, `dynamic` blocks or module calls that multiply each other?); what is left is unknown",
+                    self.budget.limit >> 20
+                ),
+            ));
+        }
+        false
+    }
+
+    /// Evaluates an expression, its value charged to the budget.
     fn eval(&self, f: &File, e: &Expression, depth: usize) -> Node {
+        let line = line_of(f, e.span());
+        if self.budget.exhausted.get() {
+            return Node::new(line, Tree::Unknown(OVER_BUDGET.into()));
+        }
+        let node = self.eval_expr(f, e, depth);
+        if self.charge(value_bytes(&node), f, line) {
+            node
+        } else {
+            Node::new(line, Tree::Unknown(OVER_BUDGET.into()))
+        }
+    }
+
+    /// Evaluates an expression as far as the configuration allows.
+    fn eval_expr(&self, f: &File, e: &Expression, depth: usize) -> Node {
         let line = line_of(f, e.span());
         let unknown = |reason: &str| Node::new(line, Tree::Unknown(reason.to_string()));
         if depth > MAX_DEPTH {
@@ -1125,12 +1253,20 @@ fn tags(properties: &Node) -> Vec<(String, String)> {
 /// `# ailint:ignore <ID> <reason>` (or `//`) on the resource's first line or on the comment
 /// lines right above it.
 fn suppressions(f: &File, line: u32) -> Vec<Suppression> {
-    let lines: Vec<&str> = f.text.lines().collect();
+    // Lines from the index: collecting the file's lines for every resource is quadratic in
+    // a file of many resources.
+    let len = f.text.len();
+    let line_text = |n: usize| {
+        let (start, end) = (f.lines.offset(n, 1, len), f.lines.offset(n + 1, 1, len));
+        let text = f.text.get(start..end).filter(|_| start < len)?;
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    };
     let mut out = Vec::new();
     let mut n = line as usize;
     let mut first = true;
     while n >= 1 {
-        let Some(text) = lines.get(n - 1) else { break };
+        let Some(text) = line_text(n) else { break };
         let trimmed = text.trim_start();
         let comment = if first {
             // The block's own line: a trailing comment.
@@ -1167,4 +1303,59 @@ fn parse_ignore(comment: &str, line: u32) -> Option<Suppression> {
         .filter(|r| !r.is_empty())
         .map(str::to_string);
     Some(Suppression { rule, reason, line })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_that_multiply_stop_at_the_budget() {
+        // Each local uses the previous one twice: 2^40 values, which ran out of memory.
+        let mut text = String::from("locals {\n  a0 = \"x\"\n");
+        for i in 1..40 {
+            text.push_str(&format!("  a{i} = [local.a{}, local.a{}]\n", i - 1, i - 1));
+        }
+        text.push_str("}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a39\n}\n");
+        let (collected, errors) =
+            read_single(&SourceText::new("m/main.tf", text), ModelSchema::builtin());
+        assert_eq!(collected.resources.len(), 1);
+        let e = errors
+            .iter()
+            .find(|e| e.message.contains("MiB of values"))
+            .unwrap_or_else(|| panic!("{errors:?}"));
+        assert!(e.position.is_some_and(|(line, _)| line <= 41), "{e:?}");
+    }
+
+    #[test]
+    fn ignore_comments_in_a_file_of_many_resources() {
+        // The file's lines were collected for every resource: minutes for 170,000 resources.
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "# ailint:ignore AIL-S3-{i} reason {i}\r\nresource \"aws_s3_bucket\" \"b{i}\" {{ # ailint:ignore AIL-X\n}}\n"
+            ));
+        }
+        let (files, errors) = parse_texts(vec![("m/main.tf".into(), text)]);
+        assert!(errors.is_empty(), "{errors:?}");
+        for i in [0u32, 7, 19_999] {
+            let s = suppressions(&files[0], 3 * i + 2);
+            let found: Vec<_> = s
+                .iter()
+                .map(|s| (s.rule.as_str(), s.reason.clone(), s.line))
+                .collect();
+            assert_eq!(
+                found,
+                [
+                    (
+                        format!("AIL-S3-{i}").as_str(),
+                        Some(format!("reason {i}")),
+                        3 * i + 1
+                    ),
+                    ("AIL-X", None, 3 * i + 2)
+                ]
+            );
+        }
+        assert!(suppressions(&files[0], 60_001).is_empty());
+    }
 }
