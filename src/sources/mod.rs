@@ -4,6 +4,7 @@
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod cloudformation;
+pub mod config_export;
 pub mod iac;
 pub mod inventory;
 pub mod terraform;
@@ -128,6 +129,10 @@ pub enum InputKind {
     Terraform,
     /// A Terraform plan as `terraform show -json` writes it.
     TerraformPlan,
+    /// AWS Config data: a configuration snapshot or history file delivered to S3
+    /// (gunzipped), or the JSON output of `aws configservice get-resource-config-history`,
+    /// `batch-get-resource-config` or `select-(aggregate-)resource-config`.
+    ConfigExport,
 }
 
 /// How inputs are read.
@@ -211,6 +216,18 @@ pub fn read_inputs_with(
         collected.extend(c);
         errors.extend(errs);
     }
+    // Inputs that cover the same account and region (AWS Config history files of one
+    // region) say the same thing is missing there: once is enough.
+    let mut seen = std::collections::HashSet::new();
+    collected.not_collected.retain(|n| {
+        seen.insert((
+            n.account.clone(),
+            n.region.clone(),
+            n.types.clone(),
+            n.operation.clone(),
+            n.reason.clone(),
+        ))
+    });
     (collected, errors)
 }
 
@@ -315,6 +332,9 @@ fn detect(text: &str, yaml: bool) -> Option<InputKind> {
     if !yaml && head.contains("\"terraform_version\"") && head.contains("\"format_version\"") {
         return Some(InputKind::TerraformPlan);
     }
+    if !yaml && config_export::looks_like(head) {
+        return Some(InputKind::ConfigExport);
+    }
     cloudformation::looks_like_template(text).then_some(InputKind::Cloudformation)
 }
 
@@ -348,7 +368,7 @@ fn read_detected(
                     Collected::default(),
                     vec![InputError::whole_file(
                         &src.path,
-                        "not an input ailint reads: an inventory, a CloudFormation template, Terraform `.tf` files or a Terraform plan (`terraform show -json`)",
+                        "not an input ailint reads: an inventory, a CloudFormation template, Terraform `.tf` files, a Terraform plan (`terraform show -json`) or AWS Config data",
                     )
                     .with_help("`--input-kind` names the kind when it cannot be detected")],
                 ),
@@ -376,6 +396,7 @@ fn read_detected(
             }
         },
         InputKind::TerraformPlan => terraform::plan::read(&src, schema),
+        InputKind::ConfigExport => config_export::read(&src, schema),
         InputKind::Terraform => terraform::hcl::read_single(&src, schema),
     };
     (Some(kind), read)
