@@ -646,6 +646,17 @@ impl Item {
                     Err(format!("the query did not select `{dotted}`"))
                 }
             }
+            // Query results that do not say what was selected: only what they hold is
+            // known, as an absent field may not have been selected.
+            None if self.form == Form::Select => {
+                if has_path(&self.root, path) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the query results hold no `{dotted}` and do not say which fields were selected (`QueryInfo`)"
+                    ))
+                }
+            }
             None => match path.first() {
                 Some(top) if self.root.get(top).is_none() => {
                     Err(format!("the configuration item has no `{top}`"))
@@ -677,6 +688,25 @@ impl Item {
             line: self.line,
         }
     }
+}
+
+/// Whether a value is at `path`, a list standing for its first element as the mapping
+/// reads it.
+fn has_path(root: &Node, path: &[&str]) -> bool {
+    let mut node = root;
+    for p in path {
+        while let Tree::List(items) = &node.value {
+            match items.first() {
+                Some(first) => node = first,
+                None => return false,
+            }
+        }
+        match node.get(p) {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    !node.is_null()
 }
 
 /// Sets every line of a tree: values read from a JSON string are on the string's line.
@@ -1608,7 +1638,7 @@ pub fn render_doc_tables() -> String {
         out,
         "## Facts from other items, and facts that stay unknown\n"
     );
-    let _ = writeln!(out, "| AWS Config type | attribute | |");
+    let _ = writeln!(out, "| AWS Config type | attribute | how |");
     let _ = writeln!(out, "|---|---|---|");
     for e in EXTRAS {
         for (attr, from) in e.linked {
