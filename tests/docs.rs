@@ -40,3 +40,21 @@ fn iac_doc_tables_match_the_mappings() {
         "{path} is out of date: run `AILINT_UPDATE_DOCS=1 cargo test --test docs`"
     );
 }
+
+#[test]
+fn config_export_doc_tables_match_the_mappings() {
+    let tables = ailint::sources::config_export::render_doc_tables();
+    let path = "docs/config-export.md";
+    let committed = std::fs::read_to_string(path).unwrap();
+    let (start, end) = ("<!-- mappings:start -->\n", "<!-- mappings:end -->");
+    let head = &committed[..committed.find(start).expect("start marker") + start.len()];
+    let tail = &committed[committed.find(end).expect("end marker")..];
+    let rendered = format!("{head}\n{tables}{tail}");
+    if std::env::var_os("AILINT_UPDATE_DOCS").is_some() {
+        std::fs::write(path, &rendered).unwrap();
+    }
+    assert!(
+        committed == rendered,
+        "{path} is out of date: run `AILINT_UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}
