@@ -35,6 +35,26 @@ fn set(r: &mut Resource, attr: &'static str, value: Result<Value, String>) {
     }
 }
 
+/// Why resources of `types` may be missing from the model in an account (and region, when
+/// given): a read that failed there. A derived fact that only those resources could make
+/// true is then unknown, never false.
+fn not_collected_reason(
+    model: &Model,
+    types: &[&str],
+    account: Option<&str>,
+    region: Option<&str>,
+) -> Option<String> {
+    model
+        .not_collected
+        .iter()
+        .find(|n| {
+            n.types.iter().any(|t| types.contains(&t.as_str()))
+                && (n.account.is_none() || account.is_none() || n.account.as_deref() == account)
+                && (n.region.is_none() || region.is_none() || n.region.as_deref() == region)
+        })
+        .map(|n| format!("{} was not collected: {}", n.operation, n.reason))
+}
+
 /// Why an input fact is unknown, if it is.
 fn unknown_reason(r: &Resource, path: &str) -> Option<String> {
     r.unknown_for(path)
@@ -103,8 +123,14 @@ fn s3_bucket_of(uri: &str) -> Option<&str> {
         .filter(|b| !b.is_empty())
 }
 
+/// The types whose S3 URIs make a bucket hold AI data.
+const AI_DATA_REFERRERS: [&str; 2] = ["AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig"];
+
 fn buckets(model: &mut Model) {
     let mut ai_buckets: BTreeSet<String> = BTreeSet::new();
+    // Accounts where a referrer's URI is unknown, or referrers were not read: any bucket
+    // there might hold AI data.
+    let mut uncertain: BTreeMap<Option<Arc<str>>, String> = BTreeMap::new();
     for r in &model.resources {
         let uris = match r.type_name {
             "AWS::SageMaker::Model" => vec![str_attr(r, "modelDataUrl")],
@@ -115,12 +141,32 @@ fn buckets(model: &mut Model) {
                 .and_then(Value::as_str)],
             _ => continue,
         };
+        if let Some(reason) = ["modelDataUrl", "dataCapture"]
+            .iter()
+            .find_map(|p| unknown_reason(r, p))
+        {
+            uncertain
+                .entry(r.account.clone())
+                .or_insert_with(|| format!("`{}`: {reason}", r.display_name()));
+        }
         ai_buckets.extend(
             uris.into_iter()
                 .flatten()
                 .filter_map(s3_bucket_of)
                 .map(str::to_string),
         );
+    }
+    let accounts: BTreeSet<Option<Arc<str>>> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::S3::Bucket")
+        .map(|r| r.account.clone())
+        .collect();
+    for acct in accounts {
+        if let Some(reason) = not_collected_reason(model, &AI_DATA_REFERRERS, acct.as_deref(), None)
+        {
+            uncertain.entry(acct).or_insert(reason);
+        }
     }
     use rayon::prelude::*;
     // Bucket policies are independent: parse them in parallel.
@@ -129,7 +175,13 @@ fn buckets(model: &mut Model) {
             return;
         }
         let ai = ai_buckets.contains(bucket_name(r));
-        r.attributes.insert("aiData", ai);
+        let ai = match uncertain.get(&r.account) {
+            Some(reason) if !ai => Err(format!(
+                "whether a SageMaker model or endpoint uses the bucket is unknown: {reason}"
+            )),
+            _ => Ok(Value::Bool(ai)),
+        };
+        set(r, "aiData", ai);
         let tls = match document(r, "policy") {
             Err(reason) => Err(reason),
             Ok(None) => Ok((false, false)),
@@ -242,12 +294,42 @@ fn vpcs(model: &mut Model) {
                 .insert(endpoint_service_suffix(service));
         }
     }
+    // Where placed resources were not read, or their VPC is unknown, any VPC might host AI.
+    let mut placement_unknown: HashMap<Scope, String> = HashMap::new();
+    for r in &model.resources {
+        if PLACED.contains(&r.type_name) {
+            if let Some(reason) = unknown_reason(r, "vpc") {
+                placement_unknown
+                    .entry(scope(r))
+                    .or_insert(format!("`{}`: {reason}", r.display_name()));
+            }
+        }
+    }
+    let vpc_scopes: BTreeSet<Scope> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::EC2::VPC")
+        .map(scope)
+        .collect();
+    for sc in vpc_scopes {
+        if let Some(reason) = not_collected_reason(model, &PLACED, sc.0.as_deref(), sc.1.as_deref())
+        {
+            placement_unknown.entry(sc).or_insert(reason);
+        }
+    }
     for r in model
         .resources
         .iter_mut()
         .filter(|r| r.type_name == "AWS::EC2::VPC")
     {
-        r.attributes.insert("aiWorkload", workload.contains(&*r.id));
+        let ai = workload.contains(&*r.id);
+        let ai = match placement_unknown.get(&scope(r)) {
+            Some(reason) if !ai => Err(format!(
+                "whether AI resources run in the VPC is unknown: {reason}"
+            )),
+            _ => Ok(Value::Bool(ai)),
+        };
+        set(r, "aiWorkload", ai);
         let value = match uncertain.get(&scope(r)) {
             Some(reason) => Err(reason.clone()),
             None => Ok(Value::strings(services.remove(&*r.id).unwrap_or_default())),
@@ -901,9 +983,20 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         r.name = Some(region.clone());
         r.attributes.insert("regionName", Value::string(&*region));
         r.attributes.insert("account", Value::string(&*acct));
-        r.attributes.insert("usesBedrock", facts.bedrock);
-        r.attributes
-            .insert("usesSageMakerEndpoints", facts.sagemaker);
+        for (attr, uses, types) in [
+            ("usesBedrock", facts.bedrock, &BEDROCK_TYPES[..]),
+            (
+                "usesSageMakerEndpoints",
+                facts.sagemaker,
+                &SAGEMAKER_ENDPOINT_TYPES[..],
+            ),
+        ] {
+            let value = match not_collected_reason(model, types, Some(&acct), Some(&region)) {
+                Some(reason) if !uses => Err(reason),
+                _ => Ok(Value::Bool(uses)),
+            };
+            set(&mut r, attr, value);
+        }
         if let Some(types) = data_types.remove(&(acct.clone(), region.clone())) {
             set(&mut r, "dataEventResourceTypes", types.map(Value::strings));
         }
