@@ -19,11 +19,35 @@ pub struct Config {
     pub cloudtrail: CloudTrail,
     pub rules: RuleSelection,
     pub cloudformation: CloudFormation,
+    /// How live accounts are read (`ailint audit` without inputs, `ailint collect`).
+    pub aws: Aws,
     /// Findings accepted on purpose, each with its reason (`[[ignore]]`).
     pub ignore: Vec<Ignore>,
+    /// Overrides for one AWS profile (`[profile.prod]`): any of the sections above,
+    /// applied when that profile is used (`--profile`, `AWS_PROFILE`). Their values replace
+    /// the file's; `ignore` entries are added to the file's.
+    #[serde(skip_serializing)]
+    pub profile: std::collections::BTreeMap<String, toml::Table>,
     /// The file this configuration was read from, for messages.
     #[serde(skip)]
     pub source: String,
+    /// The file's text, to locate problems found after parsing.
+    #[serde(skip)]
+    text: String,
+}
+
+/// How live accounts are read; command-line flags take precedence.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Aws {
+    /// Regions to read (the profile's region when empty).
+    pub regions: Vec<String>,
+    /// Read every region enabled in the account.
+    pub all_regions: bool,
+    /// A role to assume first.
+    pub role_arn: Option<String>,
+    /// Calls in flight at once.
+    pub max_concurrency: Option<usize>,
 }
 
 /// One accepted set of findings. A finding matches when its rule and resource match every
@@ -210,6 +234,42 @@ impl Config {
         Config::parse(&shown, &text).map(|c| (c, Some(path)))
     }
 
+    /// The configuration with the overrides of `profile` applied, when the file has some.
+    pub fn for_profile(&self, profile: &str) -> Result<Config, Box<ConfigError>> {
+        let Some(overrides) = self.profile.get(profile) else {
+            return Ok(self.clone());
+        };
+        let at = |message: String| {
+            let header = format!("[profile.{profile}");
+            let line = self
+                .text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&header))
+                .map(|i| i + 1);
+            Box::new(ConfigError {
+                path: match line {
+                    Some(l) => format!("{}:{l}", self.source),
+                    None => self.source.clone(),
+                },
+                message: format!("in `[profile.{profile}]`: {message}"),
+                src: None,
+                span: None,
+            })
+        };
+        if overrides.contains_key("profile") {
+            return Err(at("profiles do not nest".into()));
+        }
+        let mut merged = toml::Table::try_from(self).map_err(|e| at(e.to_string()))?;
+        merge(&mut merged, overrides);
+        let mut config: Config = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| at(e.message().to_string()))?;
+        config.source = self.source.clone();
+        config.text = self.text.clone();
+        config.validate().map_err(at)?;
+        Ok(config)
+    }
+
     pub fn parse(path: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().map(SourceSpan::from);
@@ -228,6 +288,7 @@ impl Config {
         })?;
         let mut config = config;
         config.source = path.to_string();
+        config.text = text.to_string();
         config.validate().map_err(|message| {
             Box::new(ConfigError {
                 path: path.to_string(),
@@ -236,6 +297,10 @@ impl Config {
                 span: None,
             })
         })?;
+        // Each profile is checked now, so a typo in one is found before it is used.
+        for name in config.profile.keys() {
+            config.for_profile(name)?;
+        }
         Ok(config)
     }
 
@@ -294,6 +359,22 @@ impl Config {
     }
 }
 
+/// Overlays `overrides` on `base`: tables merge key by key, `ignore` lists are joined,
+/// other values are replaced.
+fn merge(base: &mut toml::Table, overrides: &toml::Table) {
+    for (key, value) in overrides {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (Some(toml::Value::Array(b)), toml::Value::Array(o)) if key == "ignore" => {
+                b.extend(o.iter().cloned())
+            }
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +396,58 @@ mod tests {
         let c = Config::parse("a.toml", "[regions]\nallowed = [\"eu-central-1\"]\n").unwrap();
         assert_eq!(c.regions.allowed, ["eu-central-1"]);
         assert_eq!(c.guardrails, Guardrails::default());
+    }
+
+    #[test]
+    fn profile_overrides_apply_to_their_profile_only() {
+        let text = r#"
+[regions]
+allowed = ["eu-west-1"]
+
+[[ignore]]
+rules = ["AIL-NET-001"]
+reason = "sandbox notebooks"
+
+[profile.prod.regions]
+allowed = ["eu-west-1", "eu-central-1"]
+
+[profile.prod.aws]
+regions = ["eu-west-1", "eu-central-1"]
+role_arn = "arn:aws:iam::111122223333:role/Audit"
+
+[[profile.prod.ignore]]
+resources = ["arn:aws:s3:::legacy-*"]
+reason = "migrating until Q3"
+"#;
+        let c = Config::parse("a.toml", text).unwrap();
+        assert_eq!(c.regions.allowed, ["eu-west-1"]);
+        assert!(c.aws.regions.is_empty());
+        let prod = c.for_profile("prod").unwrap();
+        assert_eq!(prod.regions.allowed, ["eu-west-1", "eu-central-1"]);
+        assert_eq!(prod.aws.regions, ["eu-west-1", "eu-central-1"]);
+        assert_eq!(
+            prod.aws.role_arn.as_deref(),
+            Some("arn:aws:iam::111122223333:role/Audit")
+        );
+        assert_eq!(prod.ignore.len(), 2);
+        assert_eq!(prod.guardrails, c.guardrails);
+        assert_eq!(prod.source, "a.toml");
+        // Another profile gets the file as it is.
+        assert_eq!(c.for_profile("dev").unwrap(), c);
+    }
+
+    #[test]
+    fn a_typo_in_a_profile_is_found_when_the_file_is_read() {
+        let text = "[regions]\nallowed = []\n\n[profile.prod.regions]\nallowd = [\"eu-west-1\"]\n";
+        let e = Config::parse("a.toml", text).unwrap_err();
+        assert_eq!(e.path, "a.toml:4");
+        assert!(
+            e.message.contains("`[profile.prod]`") && e.message.contains("allowd"),
+            "{e}"
+        );
+        let text = "[profile.prod.guardrails]\ngrounding_threshold = 2.0\n";
+        let e = Config::parse("a.toml", text).unwrap_err();
+        assert!(e.message.contains("grounding_threshold"), "{e}");
     }
 
     #[test]
