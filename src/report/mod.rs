@@ -29,6 +29,8 @@ pub struct Options {
     pub color: bool,
     /// The directory SARIF locations are relative to; the working directory when unset.
     pub root: Option<PathBuf>,
+    /// The SARIF category (`automationDetails.id`), when the run sets one.
+    pub category: Option<String>,
 }
 
 /// Writes a report. Reports are streamed: a large audit's report is never held in memory
@@ -42,7 +44,12 @@ pub fn write(
     match format {
         Format::Text => text::write(report, options.color, out),
         Format::Json => json::write(report, out),
-        Format::Sarif => sarif::write(report, options.root.as_deref(), out),
+        Format::Sarif => sarif::write(
+            report,
+            options.root.as_deref(),
+            options.category.as_deref(),
+            out,
+        ),
         Format::Markdown => markdown::write(report, out),
     }
 }
@@ -50,7 +57,11 @@ pub fn write(
 /// Renders a report as a string (tests and small outputs).
 pub fn render(report: &AuditReport, format: Format, color: bool) -> String {
     let mut out = Vec::new();
-    let options = Options { color, root: None };
+    let options = Options {
+        color,
+        root: None,
+        category: None,
+    };
     // Writing to a Vec cannot fail.
     let _ = write(report, format, &options, &mut out);
     String::from_utf8_lossy(&out).into_owned()

@@ -230,6 +230,8 @@ struct Log<R: Serialize> {
 #[serde(rename_all = "camelCase")]
 struct Run<N: Serialize, R: Serialize> {
     tool: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automation_details: Option<Value>,
     invocations: [Invocation<N>; 1],
     results: R,
 }
@@ -241,7 +243,12 @@ struct Invocation<N: Serialize> {
     tool_execution_notifications: N,
 }
 
-pub fn write(report: &AuditReport, root: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    report: &AuditReport,
+    root: Option<&Path>,
+    category: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let root = match root {
         Some(r) if r.is_relative() => std::env::current_dir()
             .map(|cwd| lexical(&cwd.join(r)))
@@ -259,6 +266,10 @@ pub fn write(report: &AuditReport, root: Option<&Path>, out: &mut dyn Write) -> 
                 "semanticVersion": report.version,
                 "rules": report.rules.iter().map(descriptor).collect::<Vec<_>>(),
             }}),
+            // Everything up to the last `/` is the category; the trailing `/` leaves the
+            // run id empty, so each run replaces the category's previous one.
+            automation_details: category
+                .map(|c| json!({ "id": format!("{}/", c.trim_end_matches('/')) })),
             invocations: [Invocation {
                 execution_successful: report.errors.is_empty(),
                 tool_execution_notifications: Streamed(|| {
