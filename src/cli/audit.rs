@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::live::{self, LiveArgs};
 use super::{load_rules, print_diagnostic, stdout_color, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::Config;
 use crate::engine::baseline::Baseline;
@@ -36,8 +37,10 @@ impl FailOn {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Inventory files or directories of them.
-    #[arg(required = true, value_name = "PATH")]
+    /// Inputs: inventories, AWS Config exports, CloudFormation templates, Terraform
+    /// directories and plans, or directories of them. Without any, the live account is
+    /// read (see "Live account").
+    #[arg(value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -73,6 +76,16 @@ pub struct AuditArgs {
     /// directory).
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,
+    /// The SARIF category (`runs[].automationDetails.id`) code scanning files results
+    /// under. Default for a live audit: `ailint/account-<id>`.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+    /// Where a live audit writes the inventory it audits (default: next to `--output`,
+    /// else in the working directory); SARIF results point at lines of it.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 /// The exit code of a finished audit.
@@ -90,15 +103,23 @@ pub fn exit_code(report: &AuditReport, fail_on: FailOn) -> u8 {
     }
 }
 
-pub fn run(args: AuditArgs) -> u8 {
+pub fn run(mut args: AuditArgs) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let config = match Config::discover(args.config.as_deref(), &cwd) {
-        Ok((config, _)) => config,
+    let config = Config::discover(args.config.as_deref(), &cwd)
+        .and_then(|(c, _)| live::config_for(c, &args.live));
+    let config = match config {
+        Ok(config) => config,
         Err(e) => {
             print_diagnostic(e.as_ref());
             return EXIT_ERROR;
         }
     };
+    if !args.inputs.is_empty() && (args.live.any() || args.inventory.is_some()) {
+        eprintln!(
+            "error: `--region`, `--all-regions`, `--role-arn`, `--max-concurrency`, `--org` and `--inventory` are for a live account; audit files or the account, not both"
+        );
+        return EXIT_ERROR;
+    }
     let Some(mut rules) = load_rules(&args.rules) else {
         return EXIT_ERROR;
     };
@@ -108,6 +129,16 @@ pub fn run(args: AuditArgs) -> u8 {
     ignore.extend(args.ignore.iter().cloned());
     rules.filter(&select, &ignore);
 
+    let mut category = args.sarif_category.clone();
+    if args.inputs.is_empty() {
+        match read_live(&args, &config) {
+            Some((path, scope)) => {
+                args.inputs.push(path);
+                category.get_or_insert(format!("ailint/{scope}"));
+            }
+            None => return EXIT_ERROR,
+        }
+    }
     let mut report = crate::audit_paths_as(&args.inputs, args.input_kind, &config, &rules);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::of(&report);
@@ -137,6 +168,7 @@ pub fn run(args: AuditArgs) -> u8 {
     let options = report::Options {
         color: args.output.is_none() && args.format == Format::Text && stdout_color(),
         root: Some(args.sarif_root.clone().unwrap_or_else(|| cwd.clone())),
+        category,
     };
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|file| {
@@ -177,4 +209,33 @@ pub fn run(args: AuditArgs) -> u8 {
     // The process ends next; the OS reclaims the report faster than freeing it piece by piece.
     std::mem::forget(report);
     code
+}
+
+/// Reads the live account into an inventory file: its path and the scope's name.
+#[cfg(feature = "aws")]
+fn read_live(args: &AuditArgs, config: &Config) -> Option<(PathBuf, String)> {
+    use std::io::IsTerminal;
+    let collected = match live::collect(&args.live, config, std::io::stderr().is_terminal()) {
+        Ok(c) => c,
+        Err(e) => {
+            print_diagnostic(&e);
+            return None;
+        }
+    };
+    let scope = args.live.scope_name(&collected.accounts);
+    let path = live::inventory_path(args.inventory.as_deref(), args.output.as_deref(), &scope);
+    if let Err(e) = live::write_inventory(&path, &collected.inventory) {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        return None;
+    }
+    eprintln!("{}", collected.summary(&path));
+    Some((path, scope))
+}
+
+#[cfg(not(feature = "aws"))]
+fn read_live(_: &AuditArgs, _: &Config) -> Option<(PathBuf, String)> {
+    eprintln!(
+        "error: no inputs; this ailint was built without the `aws` feature and reads files only"
+    );
+    None
 }

@@ -1,7 +1,9 @@
 //! The command line: one file per subcommand.
 
 mod audit;
+mod collect;
 mod explain;
+mod live;
 mod rules;
 
 use std::io::IsTerminal;
@@ -31,8 +33,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit inventories against the rules and report findings.
-    Audit(audit::AuditArgs),
+    /// Audit inputs (or, without any, the live account) against the rules and report
+    /// findings.
+    Audit(Box<audit::AuditArgs>),
+    /// Read a live account (or organization) into an inventory file, read-only.
+    Collect(collect::CollectArgs),
     /// List the rules.
     Rules(rules::RulesArgs),
     /// Show a rule's documentation.
@@ -63,7 +68,8 @@ pub(crate) fn print_diagnostic(d: &dyn miette::Diagnostic) {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Audit(args) => audit::run(args),
+        Command::Audit(args) => audit::run(*args),
+        Command::Collect(args) => collect::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
     };

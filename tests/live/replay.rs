@@ -430,13 +430,19 @@ impl Replay {
 
     /// Runs the service's collector, as `ailint collect` does in one region.
     async fn collect(&self) -> Batch {
+        self.collect_logged().await.0
+    }
+
+    /// [`Replay::collect`], with the operations the collector called as the SDK records them.
+    async fn collect_logged(&self) -> (Batch, Vec<ailint::sources::aws::Call>) {
         let scope = Scope::new(self.config(), ACCOUNT, Some(REGION), 4);
+        let log = scope.calls.clone();
         let batch = collect_service(self.0.service.name, scope)
             .await
             .expect("a collector of that name");
         let missing = self.0.missing.lock().unwrap().clone();
         assert!(missing.is_empty(), "calls without a fixture: {missing:?}");
-        batch
+        (batch, log.calls())
     }
 
     /// The calls made, sorted.
@@ -548,6 +554,12 @@ async fn bedrock_guardrails_profiles_and_logging_as_the_api_returns_them() {
     assert_eq!(
         written["resources"],
         json!([
+            {"type": "AWS::Bedrock::CustomModel",
+             "id": "arn:aws:bedrock:us-east-1:111122223333:custom-model/amazon.titan-text-express-v1:0:8k/x3fn2k9qv1hd",
+             "name": "support-answers", "account": ACCOUNT, "region": REGION,
+             "attributes": {
+                 "kmsKey": "arn:aws:kms:us-east-1:111122223333:key/5b1e7c4a-92d3-4f0e-8a6b-3c2d1e0f9a87",
+                 "baseModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"}},
             weak_guardrail(),
             strong_guardrail(),
             {"type": "AWS::Bedrock::InferenceProfile",
@@ -830,12 +842,13 @@ async fn a_denied_guardrail_read_leaves_its_policies_unknown() {
     .iter()
     .map(|path| json!({"path": path, "reason": reason}))
     .collect();
+    // Resources are sorted by type: the custom model comes first.
     assert_eq!(
-        written["resources"][0],
+        written["resources"][1],
         json!({"type": "AWS::Bedrock::Guardrail", "id": WEAK, "name": "internal-chat-basic",
                "account": ACCOUNT, "region": REGION, "unknown": unknown})
     );
-    assert_eq!(written["resources"][1], strong_guardrail());
+    assert_eq!(written["resources"][2], strong_guardrail());
 }
 
 #[tokio::test]
@@ -1032,4 +1045,13 @@ async fn a_guardrail_that_could_not_be_read_is_not_assessed_never_passed() {
         assert!(reason.contains("bedrock:GetGuardrail"), "{rule}: {reason}");
         assert!(verdict(&report, rule, "support-assistant-strict").is_none());
     }
+}
+
+/// Every operation the replayed collectors call, for the read-only proof.
+pub async fn calls_of_every_replayed_service() -> Vec<ailint::sources::aws::Call> {
+    let mut calls = Vec::new();
+    for service in SERVICES {
+        calls.extend(Replay::new(service.name).collect_logged().await.1);
+    }
+    calls
 }

@@ -46,7 +46,7 @@ fn b(v: Option<bool>) -> Option<Value> {
 
 /// Every guardrail (its working draft, which `GetGuardrail` returns without a version)
 /// with its content, PII, word and contextual grounding policies.
-pub async fn collect_guardrails(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batch {
+async fn collect_guardrails(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batch {
     let region = scope.region.as_deref();
     let mut batch = Batch::default();
     let list = match scope

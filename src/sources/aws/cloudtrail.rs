@@ -10,9 +10,10 @@ pub async fn collect(scope: Scope) -> Batch {
     let ct = client!(aws_sdk_cloudtrail, scope);
     let region = scope.region.as_deref();
     let mut batch = Batch::default();
-    // Shadow trails (multi-region and organization trails homed elsewhere) are included:
-    // an account whose trail is homed in a region that is not read still has it. The
-    // inventory keeps one copy per ARN.
+    // Shadow trails (multi-region and organization trails homed elsewhere) are listed too:
+    // an account whose trail is homed in a region that is not read still has it. Each trail
+    // is read once, in its home region, where its name (or, for another account's
+    // organization trail, its ARN) identifies it.
     let trails = match scope
         .call(ct.describe_trails().include_shadow_trails(true).send())
         .await
@@ -27,16 +28,24 @@ pub async fn collect(scope: Scope) -> Batch {
         let (Some(arn), Some(name)) = (t.trail_arn(), t.name()) else {
             continue;
         };
-        let mut f = Found::new(TRAIL, arn, t.home_region().or(region)).name(name);
+        let home = t.home_region().unwrap_or(scope.region_name());
+        if home != scope.region_name() && scope.regions.iter().any(|r| r == home) {
+            continue;
+        }
+        let home_scope = scope.in_region(home);
+        let ct = client!(aws_sdk_cloudtrail, home_scope);
+        let own = arn.split(':').nth(4) == Some(scope.account.as_str());
+        let id = if own { name } else { arn };
+        let mut f = Found::new(TRAIL, arn, Some(home)).name(name);
         f.set("isMultiRegionTrail", t.is_multi_region_trail());
         f.set("kmsKey", t.kms_key_id());
         f.set("logFileValidationEnabled", t.log_file_validation_enabled());
-        match scope.call(ct.get_trail_status().name(arn).send()).await {
+        match home_scope.call(ct.get_trail_status().name(id).send()).await {
             Ok(s) => f.set("isLogging", s.is_logging()),
             Err(e) => f.unknown(&["isLogging"], &format!("cloudtrail:GetTrailStatus: {e}")),
         }
-        match scope
-            .call(ct.get_event_selectors().trail_name(arn).send())
+        match home_scope
+            .call(ct.get_event_selectors().trail_name(id).send())
             .await
         {
             Ok(s) => {

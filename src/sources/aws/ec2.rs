@@ -76,5 +76,75 @@ pub async fn collect(scope: Scope) -> Batch {
         }
         Err(e) => batch.miss(region, &[ENDPOINT], "ec2:DescribeVpcEndpoints", e),
     }
+    // Notebooks and models name subnets, rules ask about VPCs.
+    let subnets = scope
+        .call(
+            ec2.describe_subnets()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await;
+    let region_name = scope.region_name().to_string();
+    match subnets {
+        Ok(list) => {
+            for s in list {
+                if let (Some(subnet), Some(vpc)) = (s.subnet_id(), s.vpc_id()) {
+                    batch
+                        .subnets
+                        .insert(subnet.to_string(), Ok(vpc.to_string()));
+                }
+            }
+        }
+        Err(e) => {
+            batch.subnets.insert(
+                format!("*{region_name}"),
+                Err(format!("ec2:DescribeSubnets: {e}")),
+            );
+        }
+    }
     batch
+}
+
+/// Sets the `vpc` of resources placed in subnets (notebooks by `subnetId`, models by
+/// `vpcSubnets`) from the subnets EC2 listed; unknown when the listing failed.
+pub fn place_in_vpcs(batch: &mut Batch) {
+    let subnets = std::mem::take(&mut batch.subnets);
+    for f in &mut batch.resources {
+        let subnet = match f.type_name {
+            "AWS::SageMaker::NotebookInstance" => {
+                f.attributes.get("subnetId").and_then(|v| v.as_str())
+            }
+            "AWS::SageMaker::Model" | "AWS::SageMaker::TrainingJob" => f
+                .attributes
+                .get("vpcSubnets")
+                .and_then(|v| v.as_array())
+                .and_then(|a| a.first())
+                .and_then(|v| v.as_str()),
+            _ => None,
+        };
+        let Some(subnet) = subnet.map(str::to_string) else {
+            continue;
+        };
+        if f.attributes.contains_key("vpc") || !has_vpc(f.type_name) {
+            continue;
+        }
+        let failed = f
+            .region
+            .as_deref()
+            .and_then(|r| subnets.get(&format!("*{r}")));
+        match (subnets.get(&subnet), failed) {
+            (Some(Ok(vpc)), _) => f.set("vpc", Some(vpc.as_str())),
+            (_, Some(Err(reason))) => f.unknown(&["vpc"], reason),
+            _ => {}
+        }
+    }
+}
+
+fn has_vpc(type_name: &str) -> bool {
+    matches!(
+        type_name,
+        "AWS::SageMaker::NotebookInstance" | "AWS::SageMaker::Model"
+    )
 }

@@ -35,13 +35,12 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::{json, Map, Value};
 use tokio::sync::Semaphore;
-
-pub use bedrock::collect_guardrails;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -62,6 +61,11 @@ pub struct LiveOptions {
     pub attempt_timeout: Duration,
     /// Show progress on stderr.
     pub progress: bool,
+    /// Audit every account of the organization through this role, assumed in each.
+    pub org_role_name: Option<String>,
+    /// Only the accounts of this shard: `(i, n)` takes the i-th (from 1) of n slices of
+    /// the organization's accounts, sorted by id.
+    pub shard: Option<(usize, usize)>,
 }
 
 impl Default for LiveOptions {
@@ -75,6 +79,8 @@ impl Default for LiveOptions {
             max_attempts: 5,
             attempt_timeout: Duration::from_secs(20),
             progress: false,
+            org_role_name: None,
+            shard: None,
         }
     }
 }
@@ -95,7 +101,12 @@ pub enum LiveError {
     #[error("cannot assume `{role}`: {message}")]
     AssumeRole { role: String, message: String },
     #[error("cannot list the organization's accounts: {0}")]
+    #[diagnostic(help(
+        "`--org` runs in the management account or a delegated administrator, with `organizations:ListAccounts`"
+    ))]
     Organization(String),
+    #[error("cannot start the runtime: {0}")]
+    Runtime(String),
 }
 
 /// A resource as a collector found it, in the inventory's terms.
@@ -203,6 +214,8 @@ pub struct Missed {
 pub struct Batch {
     pub resources: Vec<Found>,
     pub missed: Vec<Missed>,
+    /// Subnet id to VPC id, from EC2; `*REGION` holds why a region's subnets are unknown.
+    pub subnets: std::collections::HashMap<String, Result<String, String>>,
 }
 
 impl Batch {
@@ -224,18 +237,47 @@ impl Batch {
     pub fn extend(&mut self, other: Batch) {
         self.resources.extend(other.resources);
         self.missed.extend(other.missed);
+        self.subnets.extend(other.subnets);
     }
 }
 
-/// The operations a run called, as `service:Operation`, for the read-only proof and the
-/// least-privilege policy.
+/// One operation called.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    /// The API operation, as the SDK names it: `GetBucketEncryption`.
+    pub operation: String,
+    /// The IAM action it needs: `s3:GetEncryptionConfiguration`.
+    pub action: String,
+}
+
+/// The operations a run called, for the read-only proof and the least-privilege policy.
 #[derive(Debug, Default, Clone)]
-pub struct CallLog(Arc<Mutex<Vec<String>>>);
+pub struct CallLog(Arc<Mutex<Vec<Call>>>);
 
 impl CallLog {
-    pub fn calls(&self) -> Vec<String> {
+    pub fn calls(&self) -> Vec<Call> {
         self.0.lock().map(|c| c.clone()).unwrap_or_default()
     }
+}
+
+/// The IAM action an SDK operation needs: the service's action prefix and, for the few
+/// S3 operations whose permission is named otherwise, that name.
+pub fn iam_action(service: &str, operation: &str) -> String {
+    let prefix = match service {
+        "S3" | "S3 Control" => "s3".to_string(),
+        "Bedrock" | "Bedrock Agent" => "bedrock".to_string(),
+        "OpenSearch" => "es".to_string(),
+        "OpenSearchServerless" => "aoss".to_string(),
+        other => other.to_ascii_lowercase(),
+    };
+    let action = match (service, operation) {
+        ("S3", "GetBucketEncryption") => "GetEncryptionConfiguration",
+        ("S3", "GetPublicAccessBlock") => "GetBucketPublicAccessBlock",
+        ("S3", "ListBuckets") => "ListAllMyBuckets",
+        ("S3 Control", "GetPublicAccessBlock") => "GetAccountPublicAccessBlock",
+        _ => operation,
+    };
+    format!("{prefix}:{action}")
 }
 
 impl Intercept for CallLog {
@@ -243,14 +285,21 @@ impl Intercept for CallLog {
         "ailint-call-log"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: a client's interceptors run that before the operation's
+    // configuration, which holds the metadata, is loaded. Serialization happens once per
+    // operation, whatever the retries.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(m) = cfg.load::<Metadata>() {
             if let Ok(mut calls) = self.0.lock() {
-                calls.push(format!("{}:{}", m.service(), m.name()));
+                calls.push(Call {
+                    operation: m.name().to_string(),
+                    action: iam_action(m.service(), m.name()),
+                });
             }
         }
         Ok(())
@@ -290,16 +339,25 @@ where
 }
 
 /// Classifies an SDK error by its code.
-pub fn classify<E>(e: &E) -> Failure
+pub fn classify<E>(e: &SdkError<E, HttpResponse>) -> Failure
 where
-    E: ProvideErrorMetadata + std::fmt::Display,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let code = e.code().unwrap_or("");
-    let message = e.message().map(str::to_string).unwrap_or_else(|| {
-        let text = e.to_string();
-        // SdkError's Display is terse; its source chain says what happened.
-        text
-    });
+    // SdkError's own text is terse ("service error"); its sources and the HTTP status say
+    // what happened.
+    let message = e.message().map_or_else(
+        || match e.raw_response() {
+            // A body that is not the service's error (a proxy's page, an emulator's
+            // traceback) says nothing more than its status.
+            Some(r) if r.status().is_success() => {
+                format!("the response could not be read: {}", error_chain(e))
+            }
+            Some(r) => format!("HTTP {} without an AWS error code", r.status().as_u16()),
+            None => error_chain(e),
+        },
+        str::to_string,
+    );
     match code {
         "ExpiredToken"
         | "ExpiredTokenException"
@@ -321,17 +379,8 @@ where
         | "TooManyRequestsException"
         | "RequestLimitExceeded"
         | "SlowDown" => Failure::Call(format!("throttled after retries ({code})")),
-        "" => Failure::Call(describe_unmodeled(e)),
+        "" => Failure::Call(message),
         other => Failure::Call(format!("{other}: {message}")),
-    }
-}
-
-fn describe_unmodeled<E: std::fmt::Display>(e: &E) -> String {
-    let text = e.to_string();
-    if text.is_empty() {
-        "the call failed".into()
-    } else {
-        text
     }
 }
 
@@ -341,11 +390,12 @@ pub struct Scope {
     pub config: SdkConfig,
     pub account: String,
     pub region: Option<String>,
+    /// Every region the run reads: what is read in one need not be read in another.
+    pub regions: Arc<[String]>,
     pub calls: CallLog,
     limit: Arc<Semaphore>,
     /// Set by the first call that finds the credentials unusable: the run stops.
     credentials: Arc<Mutex<Option<String>>>,
-    endpoint_override: bool,
 }
 
 impl Scope {
@@ -360,18 +410,18 @@ impl Scope {
             config,
             account: account.to_string(),
             region: region.map(str::to_string),
+            regions: region.map(str::to_string).into_iter().collect(),
             calls: CallLog::default(),
             limit: Arc::new(Semaphore::new(max_concurrency.max(1))),
             credentials: Arc::default(),
-            endpoint_override: false,
         }
     }
 
     /// Runs one call under the concurrency bound. `Err` carries what to record.
     pub async fn call<T, E, F>(&self, f: F) -> Result<T, String>
     where
-        F: std::future::Future<Output = Result<T, E>>,
-        E: ProvideErrorMetadata + std::fmt::Display + std::fmt::Debug,
+        F: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let _permit = self.limit.acquire().await;
         match f.await {
@@ -391,8 +441,8 @@ impl Scope {
     /// Runs one call whose "not found" errors (`codes`) mean the thing is absent: `Ok(None)`.
     pub async fn call_optional<T, E, F>(&self, codes: &[&str], f: F) -> Result<Option<T>, String>
     where
-        F: std::future::Future<Output = Result<T, E>>,
-        E: ProvideErrorMetadata + std::fmt::Display + std::fmt::Debug,
+        F: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let _permit = self.limit.acquire().await;
         match f.await {
@@ -427,10 +477,10 @@ impl Scope {
         s
     }
 
-    /// Whether an endpoint override (`AWS_ENDPOINT_URL`) is set: an emulator, where S3
-    /// needs path-style addressing and S3 Control a fixed host.
-    pub fn endpoint_override(&self) -> bool {
-        self.endpoint_override
+    /// The endpoint override (`AWS_ENDPOINT_URL`, `endpoint_url` of the profile), if any: an
+    /// emulator or proxy, where S3 needs path-style addressing and S3 Control a fixed host.
+    pub fn endpoint_override(&self) -> Option<&str> {
+        self.config.endpoint_url()
     }
 }
 
@@ -512,32 +562,163 @@ pub struct Collection {
     pub account_name: Option<String>,
     pub regions: Vec<String>,
     pub batch: Batch,
-    pub calls: Vec<String>,
+    pub calls: Vec<Call>,
 }
 
-/// Reads one account: every collector in every region, concurrently.
+/// What a live read gives: one collection per account, and every operation called.
+pub struct LiveRun {
+    pub collections: Vec<Collection>,
+    pub calls: Vec<Call>,
+}
+
+/// Reads the account of the credentials, or with `org_role_name` every account of the
+/// organization (in the shard), concurrently under one bound on calls in flight.
+pub async fn collect(options: &LiveOptions) -> Result<LiveRun, LiveError> {
+    let config = session(options, options.regions.first().map(String::as_str)).await?;
+    collect_with(config, options).await
+}
+
+/// [`collect`] with a session of the caller's (tests build one around an emulator).
+pub async fn collect_with(config: SdkConfig, options: &LiveOptions) -> Result<LiveRun, LiveError> {
+    let limit = Arc::new(Semaphore::new(options.max_concurrency.max(1)));
+    let Some(role_name) = &options.org_role_name else {
+        let c = collect_account(config, options, None, limit).await?;
+        let calls = c.calls.clone();
+        return Ok(LiveRun {
+            collections: vec![c],
+            calls,
+        });
+    };
+    let mut base = Scope::new(config.clone(), "", None, options.max_concurrency);
+    base.limit = limit.clone();
+    let caller = sts::caller(&base).await?;
+    let accounts = shard(organizations::accounts(&base).await?, options.shard);
+    let progress = options.progress && accounts.len() > 1;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (id, name) in accounts {
+        let role = format!("arn:{}:iam::{id}:role/{role_name}", caller.partition);
+        let (config, limit) = (config.clone(), limit.clone());
+        let options = LiveOptions {
+            progress: false,
+            ..options.clone()
+        };
+        tasks.spawn(async move {
+            let reached = match assume(&config, &role).await {
+                Ok(assumed) => collect_account(assumed, &options, Some(name.clone()), limit)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            reached.unwrap_or_else(|reason| Collection::unreachable(&id, name, &options, &reason))
+        });
+    }
+    let mut collections = Vec::new();
+    let total = tasks.len();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(c) = done {
+            collections.push(c);
+            if progress {
+                eprint!("\raccounts: {}/{total}\x1b[K", collections.len());
+            }
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    collections.sort_by(|a, b| a.account.cmp(&b.account));
+    let mut calls = base.calls.calls();
+    calls.extend(collections.iter().flat_map(|c| c.calls.iter().cloned()));
+    Ok(LiveRun { collections, calls })
+}
+
+/// The accounts of shard `(i, n)`: every n-th account from the i-th, in id order, so
+/// shards are disjoint and together cover the organization.
+pub fn shard(
+    mut accounts: Vec<(String, String)>,
+    shard: Option<(usize, usize)>,
+) -> Vec<(String, String)> {
+    accounts.sort();
+    let Some((i, n)) = shard else { return accounts };
+    accounts
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| n > 0 && k % n == i.saturating_sub(1))
+        .map(|(_, a)| a)
+        .collect()
+}
+
+/// Every type the collectors read: what an unreachable account leaves not collected.
+pub const TYPES: &[&str] = &[
+    "AWS::Bedrock::Agent",
+    "AWS::Bedrock::CustomModel",
+    "AWS::Bedrock::DataSource",
+    "AWS::Bedrock::Guardrail",
+    "AWS::Bedrock::InferenceProfile",
+    "AWS::Bedrock::KnowledgeBase",
+    "AWS::Bedrock::ModelInvocationLogging",
+    "AWS::CloudTrail::Trail",
+    "AWS::EC2::VPC",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::IAM::Policy",
+    "AWS::KMS::Key",
+    "AWS::LakeFormation::DataLakeSettings",
+    "AWS::LakeFormation::Permissions",
+    "AWS::LakeFormation::Resource",
+    "AWS::OpenSearchServerless::AccessPolicy",
+    "AWS::OpenSearchServerless::Collection",
+    "AWS::OpenSearchServerless::SecurityPolicy",
+    "AWS::OpenSearchService::Domain",
+    "AWS::S3::AccountPublicAccessBlock",
+    "AWS::S3::Bucket",
+    "AWS::SageMaker::Domain",
+    "AWS::SageMaker::Endpoint",
+    "AWS::SageMaker::EndpointConfig",
+    "AWS::SageMaker::Model",
+    "AWS::SageMaker::ModelPackage",
+    "AWS::SageMaker::MonitoringSchedule",
+    "AWS::SageMaker::NotebookInstance",
+    "AWS::SageMaker::TrainingJob",
+];
+
+impl Collection {
+    /// An account that could not be read at all: everything in it is not collected.
+    fn unreachable(account: &str, name: String, options: &LiveOptions, reason: &str) -> Collection {
+        let mut batch = Batch::default();
+        batch.miss(None, TYPES, "sts:AssumeRole", reason.to_string());
+        Collection {
+            account: account.to_string(),
+            account_name: Some(name),
+            regions: options.regions.clone(),
+            batch,
+            calls: Vec::new(),
+        }
+    }
+}
+
+/// Reads one account: every collector in every region, concurrently, at most `limit`
+/// calls in flight.
 pub async fn collect_account(
     config: SdkConfig,
     options: &LiveOptions,
     account_name: Option<String>,
+    limit: Arc<Semaphore>,
 ) -> Result<Collection, LiveError> {
     let calls = CallLog::default();
-    let endpoint_override = std::env::var_os("AWS_ENDPOINT_URL").is_some();
-    let limit = Arc::new(Semaphore::new(options.max_concurrency.max(1)));
     let credentials = Arc::new(Mutex::new(None));
     let mut global = Scope {
         config: config.clone(),
         account: String::new(),
         region: None,
+        regions: Arc::from([]),
         calls: calls.clone(),
         limit,
         credentials: credentials.clone(),
-        endpoint_override,
     };
-    let account = sts::caller_account(&global).await?;
+    let account = sts::caller(&global).await?.account;
     global.account = account.clone();
 
     let regions = regions(&global, options).await?;
+    global.regions = regions.iter().cloned().collect();
     let progress = Progress::new(
         options.progress,
         regions.len() * REGIONAL.len() + GLOBAL.len(),
@@ -571,6 +752,7 @@ pub async fn collect_account(
             Err(e) => batch.miss(None, &[], "ailint", format!("a collector failed: {e}")),
         }
     }
+    ec2::place_in_vpcs(&mut batch);
     // Keys last: only the keys that AI resources refer to are read.
     let keys = kms::collect_referenced(&global, &batch.resources, &regions).await;
     batch.extend(keys);
@@ -587,10 +769,11 @@ pub async fn collect_account(
     })
 }
 
-type Collector = fn(Scope) -> std::pin::Pin<Box<dyn std::future::Future<Output = Batch> + Send>>;
+pub type Collector =
+    fn(Scope) -> std::pin::Pin<Box<dyn std::future::Future<Output = Batch> + Send>>;
 
 /// Collectors of regional services.
-const REGIONAL: &[(&str, Collector)] = &[
+pub const REGIONAL: &[(&str, Collector)] = &[
     ("sagemaker", |s| Box::pin(sagemaker::collect(s))),
     ("bedrock", |s| Box::pin(bedrock::collect(s))),
     ("bedrock-agent", |s| Box::pin(bedrockagent::collect(s))),
@@ -603,8 +786,18 @@ const REGIONAL: &[(&str, Collector)] = &[
     ("lakeformation", |s| Box::pin(lakeformation::collect(s))),
 ];
 
+/// Runs one service's collector (`sagemaker`, `bedrock`, `s3`, ...: the names of
+/// [`REGIONAL`] and [`GLOBAL`]) on a scope: what tests use to drive a collector with a
+/// client of their own.
+pub async fn collect_service(name: &str, scope: Scope) -> Option<Batch> {
+    let (_, collector) = REGIONAL.iter().chain(GLOBAL).find(|(n, _)| *n == name)?;
+    let mut batch = collector(scope).await;
+    ec2::place_in_vpcs(&mut batch);
+    Some(batch)
+}
+
 /// Collectors of global services (read once per account).
-const GLOBAL: &[(&str, Collector)] = &[
+pub const GLOBAL: &[(&str, Collector)] = &[
     ("iam", |s| Box::pin(iam::collect(s))),
     ("s3", |s| Box::pin(s3::collect(s))),
     ("s3control", |s| Box::pin(s3control::collect(s))),

@@ -12,7 +12,7 @@ fn regional(scope: &Scope) -> aws_sdk_s3::Client {
     let conf = aws_sdk_s3::config::Builder::from(&scope.config)
         .interceptor(scope.calls.clone())
         // Emulators serve buckets on one host: path-style addressing.
-        .force_path_style(scope.endpoint_override())
+        .force_path_style(scope.endpoint_override().is_some())
         .build();
     aws_sdk_s3::Client::from_conf(conf)
 }

@@ -21,11 +21,8 @@ impl ResolveEndpoint for Fixed {
 fn client(scope: &Scope) -> aws_sdk_s3control::Client {
     let mut conf =
         aws_sdk_s3control::config::Builder::from(&scope.config).interceptor(scope.calls.clone());
-    if let (true, Some(url)) = (
-        scope.endpoint_override(),
-        std::env::var("AWS_ENDPOINT_URL").ok(),
-    ) {
-        conf = conf.endpoint_resolver(Fixed(url));
+    if let Some(url) = scope.endpoint_override() {
+        conf = conf.endpoint_resolver(Fixed(url.to_string()));
     }
     aws_sdk_s3control::Client::from_conf(conf.build())
 }
