@@ -92,6 +92,12 @@ const ROUTES: &[(&str, &str, &str, &str)] = &[
     ("bedrock", "GET", "/custom-models/*", "GetCustomModel"),
     (
         "bedrock",
+        "POST",
+        "/listTagsForResource",
+        "ListTagsForResource",
+    ),
+    (
+        "bedrock",
         "GET",
         "/inference-profiles",
         "ListInferenceProfiles",
@@ -141,6 +147,8 @@ const JSON_KEYS: &[(&str, &[&str])] = &[
     ("GetAccessPolicy", &["type", "name"]),
     ("DescribeModel", &["ModelName"]),
     ("ListTags", &["ResourceArn"]),
+    // Bedrock's, which names the resource in its body (Bedrock Agents' in its path).
+    ("ListTagsForResource", &["resourceARN"]),
 ];
 
 /// `%3A` → `:`; what the SDK percent-encodes in paths and query strings.
@@ -223,6 +231,16 @@ fn identify(service: &Service, req: &Request<SdkBody>) -> Option<(String, String
                         }
                     }
                     Some((operation.to_string(), params))
+                })
+                .map(|(operation, mut params)| {
+                    if params.is_empty() {
+                        let members = JSON_KEYS
+                            .iter()
+                            .find(|(o, _)| *o == operation)
+                            .map_or(&[][..], |(_, m)| *m);
+                        params.extend(members.iter().map(|m| key_part(&body[*m])));
+                    }
+                    (operation, params)
                 })?
         }
         Protocol::AwsJson(_) => {
@@ -499,6 +517,7 @@ fn strong_guardrail() -> Value {
     json!({
         "type": "AWS::Bedrock::Guardrail", "id": STRONG, "name": "support-assistant-strict",
         "account": ACCOUNT, "region": REGION,
+        "tags": {"data-classification": "confidential", "team": "customer-support"},
         "attributes": {
             "kmsKey": "arn:aws:kms:us-east-1:111122223333:key/4f1c9a2e-7b3d-4e8f-a6c5-1d2e3f4a5b6c",
             "piiEntities": [
@@ -557,6 +576,7 @@ async fn bedrock_guardrails_profiles_and_logging_as_the_api_returns_them() {
             {"type": "AWS::Bedrock::CustomModel",
              "id": "arn:aws:bedrock:us-east-1:111122223333:custom-model/amazon.titan-text-express-v1:0:8k/x3fn2k9qv1hd",
              "name": "support-answers", "account": ACCOUNT, "region": REGION,
+             "tags": {"team": "customer-support"},
              "attributes": {
                  "kmsKey": "arn:aws:kms:us-east-1:111122223333:key/5b1e7c4a-92d3-4f0e-8a6b-3c2d1e0f9a87",
                  "baseModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"}},
@@ -565,6 +585,7 @@ async fn bedrock_guardrails_profiles_and_logging_as_the_api_returns_them() {
             {"type": "AWS::Bedrock::InferenceProfile",
              "id": "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/h4q8zt1k0b7e",
              "name": "h4q8zt1k0b7e", "account": ACCOUNT, "region": REGION,
+             "tags": {"cost-center": "cc-4471"},
              "attributes": {"profileType": "APPLICATION", "destinationRegions": ["us-east-1"]}},
             {"type": "AWS::Bedrock::InferenceProfile",
              "id": "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0",
@@ -679,10 +700,14 @@ async fn opensearch_serverless_collections_and_policies_as_the_api_returns_them(
 #[tokio::test]
 async fn sagemaker_models_and_monitoring_schedules_as_the_api_returns_them() {
     let schedule = |name: &str, kind: &str, status: &str| {
-        json!({"type": "AWS::SageMaker::MonitoringSchedule",
+        let mut s = json!({"type": "AWS::SageMaker::MonitoringSchedule",
                "id": format!("arn:aws:sagemaker:us-east-1:111122223333:monitoring-schedule/{name}"),
                "name": name, "account": ACCOUNT, "region": REGION,
-               "attributes": {"endpoint": "fraud-detector-prod", "monitoringType": kind, "status": status}})
+               "attributes": {"endpoint": "fraud-detector-prod", "monitoringType": kind, "status": status}});
+        if kind == "DataQuality" {
+            s["tags"] = json!({"team": "risk"});
+        }
+        s
     };
     let replay = Replay::new("sagemaker");
     let written = written(replay.collect().await);

@@ -25,6 +25,18 @@ pub async fn collect(scope: Scope) -> Batch {
     batch
 }
 
+/// The tags of a guardrail, custom model or inference profile; unknown when they cannot be
+/// read.
+async fn tags(scope: &Scope, br: &aws_sdk_bedrock::Client, arn: &str, f: &mut Found) {
+    match scope
+        .call(br.list_tags_for_resource().resource_arn(arn).send())
+        .await
+    {
+        Ok(out) => f.tags = super::tag_map(out.tags().iter().map(|t| (t.key(), t.value()))),
+        Err(e) => f.unknown(&["tags"], &format!("bedrock:ListTagsForResource: {e}")),
+    }
+}
+
 /// Fields of a record, leaving out what the API did not return.
 fn record(fields: &[(&str, Option<Value>)]) -> Value {
     let mut m = Map::new();
@@ -78,7 +90,8 @@ async fn collect_guardrails(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batc
     batch.resources = each(ids, |(id, arn, name)| {
         let (scope, br) = (scope.clone(), br.clone());
         async move {
-            let mut f = Found::new(GUARDRAIL, arn, scope.region.as_deref()).name(name);
+            let mut f = Found::new(GUARDRAIL, arn.clone(), scope.region.as_deref()).name(name);
+            tags(&scope, &br, &arn, &mut f).await;
             match scope
                 .call(br.get_guardrail().guardrail_identifier(&id).send())
                 .await
@@ -197,6 +210,7 @@ async fn custom_models(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batch {
         let (scope, br) = (scope.clone(), br.clone());
         async move {
             let mut f = Found::new(CUSTOM_MODEL, arn.clone(), scope.region.as_deref()).name(name);
+            tags(&scope, &br, &arn, &mut f).await;
             match scope
                 .call(br.get_custom_model().model_identifier(&arn).send())
                 .await
@@ -248,6 +262,10 @@ async fn inference_profiles(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batc
                 regions.sort();
                 regions.dedup();
                 f.set("destinationRegions", Some(regions));
+                // System-defined profiles belong to AWS and carry no tags of the account's.
+                if p.r#type().as_str() == "APPLICATION" {
+                    tags(scope, br, p.inference_profile_arn(), &mut f).await;
+                }
                 batch.resources.push(f);
             }
         }

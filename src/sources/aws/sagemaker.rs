@@ -569,6 +569,7 @@ async fn schedules(scope: &Scope, sm: &Client) -> Batch {
                 f.set("endpoint", s.endpoint_name());
                 f.set("monitoringType", s.monitoring_type().map(|t| t.as_str()));
                 f.set("status", s.monitoring_schedule_status().map(|t| t.as_str()));
+                tags(scope, sm, arn, &mut f).await;
                 batch.resources.push(f);
             }
         }
