@@ -39,9 +39,10 @@
 //! - SageMaker notebook instances, Studio domains, endpoint configurations and models, and
 //!   `AWS::OpenSearch::Domain`: the CloudFormation property names (`KmsKeyId`,
 //!   `DirectInternetAccess`, `DataCaptureConfig.KmsKeyId`, `PrimaryContainer.ModelDataUrl`,
-//!   `DomainEndpointOptions.TLSSecurityPolicy`, ...). A domain's `VPCOptions` records its
-//!   subnets, not its VPC id; notebooks, models and domains are placed in a VPC through
-//!   the export's `AWS::EC2::Subnet` items.
+//!   `DomainEndpointOptions.TLSSecurityPolicy`, ...). The schema lists a domain's
+//!   `VPCOptions` subnets and security groups, not a VPC id (one is read when present);
+//!   notebooks, models and domains are placed in a VPC through the export's
+//!   `AWS::EC2::Subnet` items.
 //! - `AWS::CloudTrail::Trail`: what `DescribeTrails` returns (`isMultiRegionTrail`,
 //!   `kmsKeyId`, `logFileValidationEnabled`, `hasCustomEventSelectors`, ...), but neither
 //!   the event selectors nor whether the trail is logging: those facts are unknown.
@@ -446,7 +447,7 @@ static EXTRAS: &[Extra] = &[
         required: &[],
         linked: &[(
             "vpc",
-            "the `AWS::EC2::Subnet` item of the first `VPCOptions.SubnetIds` entry",
+            "`VPCOptions.VPCId` when the item has it, else the `AWS::EC2::Subnet` item of the first `VPCOptions.SubnetIds` entry",
         )],
     },
     Extra {
@@ -1505,13 +1506,18 @@ fn link(i: &Item, r: &mut Resource, links: &Links) {
                         .map(|s| Ok(s.to_string())),
                 },
             };
-            match subnet {
-                None => {}
-                Some(Ok(subnet)) => match links.vpc_of(r, &subnet) {
+            // A domain item that names its VPC needs no subnet item.
+            let named = (r.type_name == "AWS::OpenSearchService::Domain")
+                .then(|| i.config_str(&["VPCOptions", "VPCId"]))
+                .flatten();
+            match (named, subnet) {
+                (Some(vpc), _) => r.attributes.insert("vpc", Value::string(vpc)),
+                (None, None) => {}
+                (None, Some(Ok(subnet))) => match links.vpc_of(r, &subnet) {
                     Ok(vpc) => r.attributes.insert("vpc", Value::string(vpc)),
                     Err(reason) => unknown(r, "vpc", reason),
                 },
-                Some(Err(reason)) => unknown(r, "vpc", reason),
+                (None, Some(Err(reason))) => unknown(r, "vpc", reason),
             }
         }
         "AWS::KMS::Key" => {
