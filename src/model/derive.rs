@@ -1004,10 +1004,11 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
     }
 }
 
-/// Why an account's aggregate facts are unknown when only templates name it.
+/// Why an account's aggregate facts are unknown when only templates or configuration data
+/// name it.
 fn partial_view(partial: &BTreeMap<Arc<str>, bool>, acct: &str) -> Option<String> {
     partial.get(acct).copied().unwrap_or(false).then(|| {
-        "the inputs are templates, which show only part of the account (its other stacks are not read)"
+        "the inputs show only part of the account (templates and configuration data do not list everything it holds)"
             .to_string()
     })
 }
