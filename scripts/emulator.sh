@@ -2,7 +2,8 @@
 # seeded with an organization of a compliant and a non-compliant account.
 #
 # Sourced by scripts/test.sh; on its own: `source scripts/emulator.sh && emulator_start`
-# exports AILINT_EMULATOR_URL and AILINT_EMULATOR_SEED, `emulator_stop` ends it.
+# exports AILINT_EMULATOR_URL, AILINT_EMULATOR_SEED and AILINT_EMULATOR_LOG (its request
+# log), `emulator_stop` ends it.
 
 # Pinned: the live tests' expectations name what this version does and does not emulate.
 EMULATOR_PACKAGE="moto[server]==5.2.1"
@@ -19,7 +20,8 @@ emulator_start() {
         echo "$EMULATOR_PACKAGE" > "$venv/.package"
     fi
     port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$root/target/emulator.log" 2>&1 &
+    export AILINT_EMULATOR_LOG="$root/target/emulator.log"
+    "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$AILINT_EMULATOR_LOG" 2>&1 &
     EMULATOR_PID=$!
     export AILINT_EMULATOR_URL="http://127.0.0.1:$port"
     for i in $(seq 1 100); do
