@@ -240,8 +240,43 @@ fn rules_lists_every_rule_by_area() {
 fn rules_and_explain() {
     let o = ailint(&["rules", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
-    let rules: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(rules.as_array().unwrap().len() >= 2);
+    let listing: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules = listing["rules"].as_array().unwrap();
+    assert!(rules.len() >= 2);
+    // The coverage accounts for every control of the catalog exactly once.
+    let controls = listing["controls"].as_array().unwrap();
+    let total = listing["coverage"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(total["area"], "all");
+    assert_eq!(total["controls"], controls.len());
+    assert_eq!(
+        total["implemented"].as_u64().unwrap()
+            + total["declined"].as_u64().unwrap()
+            + total["open"].as_u64().unwrap(),
+        controls.len() as u64
+    );
+    for c in controls {
+        let implemented = c["coverage"] == "implemented";
+        assert_eq!(implemented, !c["rules"].as_array().unwrap().is_empty(), "{c}");
+    }
+    // Per framework: every mapped id of a rule is listed under its framework.
+    let o = ailint(&["rules", "--by", "framework"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("AWS Security Hub: "), "{text}");
+    assert!(text.contains("  AIL-NET-001    SageMaker.1"), "{text}");
+    let o = ailint(&["rules", "--by", "framework", "--format", "json"]);
+    let by: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hub = by["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["framework"] == "AWS Security Hub")
+        .unwrap();
+    assert!(hub["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "AIL-NET-001" && r["equivalent"][0] == "SageMaker.1"));
     let o = ailint(&["explain", "AIL-NET-001"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("# AIL-NET-001: "));

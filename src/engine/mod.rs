@@ -3,6 +3,7 @@
 //! assessed", never a pass.
 
 pub mod baseline;
+pub mod catalog;
 pub mod context;
 pub mod entities;
 pub mod rules;

@@ -15,14 +15,16 @@ use cedar_policy::{
 };
 use include_dir::{include_dir, Dir};
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::schema::{AttrType, ModelSchema};
 
 static BUILTIN_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// How bad a violation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -533,14 +535,21 @@ fn rule_from_policy(
     let reads_tags = policy
         .to_json()
         .is_ok_and(|est| mentions_tag_operator(&est));
+    let control = ann("control").unwrap_or_default();
+    // The catalog's section name unless the rule says otherwise (user rules may).
+    let section = ann("section").or_else(|| {
+        super::catalog::Catalog::builtin()
+            .get(&control)
+            .map(|c| c.section.clone())
+    });
     Ok(Rule {
         reads_tags,
         meta: RuleMeta {
             title: ann("title").unwrap_or_default(),
             severity,
             area: ann("area").unwrap_or_else(|| file.area.clone()),
-            control: ann("control").unwrap_or_default(),
-            section: ann("section"),
+            control,
+            section,
             rationale: ann("rationale").unwrap_or_default(),
             remediation: ann("remediation").unwrap_or_default(),
             docs: ann("docs").unwrap_or_default(),
