@@ -245,7 +245,12 @@ fn rules_and_explain() {
     assert!(rules.len() >= 2);
     // The coverage accounts for every control of the catalog exactly once.
     let controls = listing["controls"].as_array().unwrap();
-    let total = listing["coverage"].as_array().unwrap().last().unwrap().clone();
+    let total = listing["coverage"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(total["area"], "all");
     assert_eq!(total["controls"], controls.len());
     assert_eq!(
@@ -256,7 +261,11 @@ fn rules_and_explain() {
     );
     for c in controls {
         let implemented = c["coverage"] == "implemented";
-        assert_eq!(implemented, !c["rules"].as_array().unwrap().is_empty(), "{c}");
+        assert_eq!(
+            implemented,
+            !c["rules"].as_array().unwrap().is_empty(),
+            "{c}"
+        );
     }
     // Per framework: every mapped id of a rule is listed under its framework.
     let o = ailint(&["rules", "--by", "framework"]);

@@ -26,6 +26,10 @@ fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Fixture files of a rule, by input kind: the inventory (`json`), a CloudFormation
+/// template, a Terraform configuration, a Terraform plan.
+const FIXTURE_SUFFIXES: [&str; 4] = ["json", "cfn.yaml", "tf", "tfplan.json"];
+
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.set_snapshot_path("../snapshots");
@@ -79,10 +83,17 @@ fn every_rule_has_fixtures_passes_fails_and_snapshots() {
         } else {
             Config::default()
         };
-        for kind in ["pass", "fail"] {
-            let fixture = PathBuf::from(format!("fixtures/rules/{stem}/{kind}.json"));
+        for (kind, suffix) in FIXTURE_SUFFIXES
+            .iter()
+            .flat_map(|s| [("pass", *s), ("fail", *s)])
+        {
+            let fixture = PathBuf::from(format!("fixtures/rules/{stem}/{kind}.{suffix}"));
             if !fixture.is_file() {
-                problems.push(format!("{shown}: missing {}", fixture.display()));
+                // The inventory pair is required; the others where the fact exists
+                // (`every_rule_is_proven_on_every_input_kind_that_carries_its_facts`).
+                if suffix == "json" {
+                    problems.push(format!("{shown}: missing {}", fixture.display()));
+                }
                 continue;
             }
             let report = ailint::audit_paths(std::slice::from_ref(&fixture), &config, &only);
@@ -130,7 +141,7 @@ fn every_rule_has_fixtures_passes_fails_and_snapshots() {
                     ));
                 }
             }
-            if kind == "fail" {
+            if kind == "fail" && suffix == "json" {
                 settings().bind(|| {
                     insta::assert_snapshot!(
                         format!("rule-text@{id}"),
@@ -262,4 +273,74 @@ fn every_rule_implements_a_catalog_control_of_its_area() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A rule whose resource type and evidence a source kind carries is proven on that kind:
+/// its fixture directory holds a failing and a passing file of it.
+#[test]
+fn every_rule_is_proven_on_every_input_kind_that_carries_its_facts() {
+    use ailint::sources::{cloudformation, terraform};
+    let schema = ModelSchema::builtin();
+    let all = RuleSet::load(&[], schema).unwrap();
+    let mut missing = Vec::new();
+    for r in all.rules.iter().filter(|r| r.meta.builtin) {
+        let m = &r.meta;
+        let Some(t) = m.resource_type.as_deref() else {
+            continue;
+        };
+        let stem = m
+            .file
+            .trim_start_matches("rules/")
+            .trim_end_matches(".cedar");
+        for (kind, mappings, suffix) in [
+            (
+                "CloudFormation",
+                &cloudformation::types::MAPPINGS,
+                "cfn.yaml",
+            ),
+            ("Terraform", &terraform::types::MAPPINGS, "tf"),
+        ] {
+            let mapped: Vec<&str> = mappings
+                .types
+                .iter()
+                .filter(|tm| tm.model == t)
+                .flat_map(|tm| tm.attributes.iter().map(|(a, _)| *a))
+                .chain(
+                    mappings
+                        .attachments
+                        .iter()
+                        .filter(|a| a.model == t)
+                        .flat_map(|a| a.attributes.iter().map(|(a, _)| *a)),
+                )
+                .collect();
+            let has_type = mappings.types.iter().any(|tm| tm.model == t);
+            let carried = has_type
+                && m.evidence.iter().all(|path| {
+                    let attr = path.split('.').next().unwrap_or(path);
+                    mapped.contains(&attr)
+                        || schema
+                            .entity_type(t)
+                            .and_then(|e| e.attrs.get(attr))
+                            .is_some_and(|a| a.derived.is_some())
+                        || attr == "tags"
+                        || attr == "region"
+                        || attr == "name"
+                });
+            if !carried {
+                continue;
+            }
+            for v in ["fail", "pass"] {
+                let f = format!("fixtures/rules/{stem}/{v}.{suffix}");
+                if !Path::new(&f).is_file() {
+                    missing.push(format!("{}: {kind} carries its facts; add {f}", m.id));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} missing fixtures:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
 }

@@ -60,10 +60,12 @@ pub fn run(args: RulesArgs) -> u8 {
                         "declined": c.declined,
                     })).collect::<Vec<_>>(),
                 }),
-                GroupBy::Framework => json!({ "frameworks": by_framework(&metas).iter().map(|(name, rows)| json!({
+                GroupBy::Framework => {
+                    json!({ "frameworks": by_framework(&metas).iter().map(|(name, rows)| json!({
                     "framework": name,
                     "rules": rows.iter().map(|(r, ids)| json!({"id": r.id, "equivalent": ids})).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>() }),
+                })).collect::<Vec<_>>() })
+                }
             };
             match serde_json::to_string_pretty(&value) {
                 Ok(s) => println!("{s}"),
@@ -172,7 +174,9 @@ fn plural(n: usize, what: &str) -> String {
 }
 
 /// For each framework some rule maps to: the rules and their equivalent ids there.
-fn by_framework<'a>(rules: &[&'a RuleMeta]) -> Vec<(&'static str, Vec<(&'a RuleMeta, Vec<String>)>)> {
+fn by_framework<'a>(
+    rules: &[&'a RuleMeta],
+) -> Vec<(&'static str, Vec<(&'a RuleMeta, Vec<String>)>)> {
     let mut sorted: Vec<&RuleMeta> = rules.to_vec();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     MAPPING_ANNOTATIONS
@@ -192,7 +196,12 @@ pub fn render_frameworks(rules: &[&RuleMeta]) -> String {
     let mut out = String::new();
     let frameworks = by_framework(rules);
     for (name, rows) in &frameworks {
-        let _ = writeln!(out, "{name}: {} of {} rules have an equivalent", rows.len(), rules.len());
+        let _ = writeln!(
+            out,
+            "{name}: {} of {} rules have an equivalent",
+            rows.len(),
+            rules.len()
+        );
         for (r, ids) in rows {
             let _ = writeln!(out, "  {:<14} {}", r.id, ids.join(", "));
         }

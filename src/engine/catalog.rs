@@ -130,10 +130,7 @@ impl Catalog {
                 row.rules += 1;
             }
         }
-        let mut out: Vec<AreaCoverage> = order
-            .iter()
-            .filter_map(|a| by_area.remove(a))
-            .collect();
+        let mut out: Vec<AreaCoverage> = order.iter().filter_map(|a| by_area.remove(a)).collect();
         let mut total = AreaCoverage {
             area: "all".into(),
             ..AreaCoverage::default()

@@ -151,10 +151,9 @@ pub fn index(catalog: &crate::engine::catalog::Catalog, rules: &[&RuleMeta]) -> 
                 .map(|r| format!("[{}]({}.md)", r.id, r.id))
                 .collect::<Vec<_>>()
                 .join(", "),
-            Coverage::Declined => format!(
-                "declined: {}",
-                c.declined.as_deref().unwrap_or_default()
-            ),
+            Coverage::Declined => {
+                format!("declined: {}", c.declined.as_deref().unwrap_or_default())
+            }
             Coverage::Open => "open: not implemented yet".to_string(),
         };
         let _ = writeln!(
