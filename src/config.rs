@@ -19,6 +19,8 @@ pub struct Config {
     pub cloudtrail: CloudTrail,
     pub rules: RuleSelection,
     pub cloudformation: CloudFormation,
+    /// Who may use which data and models (`[intent]`).
+    pub intent: IntentConfig,
     /// How live accounts are read (`ailint audit` without inputs, `ailint collect`).
     pub aws: Aws,
     /// Findings accepted on purpose, each with its reason (`[[ignore]]`).
@@ -48,6 +50,15 @@ pub struct Aws {
     pub role_arn: Option<String>,
     /// Calls in flight at once.
     pub max_concurrency: Option<usize>,
+}
+
+/// The user's declared intent for Lake Formation grants and model access: a file of Cedar
+/// `permit` policies over `rules/intent.cedarschema` (see `docs/examples/intent.cedar`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IntentConfig {
+    /// The policy file, relative to this configuration file.
+    pub file: Option<String>,
 }
 
 /// One accepted set of findings. A finding matches when its rule and resource match every

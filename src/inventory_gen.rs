@@ -2407,11 +2407,16 @@ mod tests {
     fn every_rule_passes_and_fails_somewhere_in_the_demo() {
         let schema = ModelSchema::builtin();
         let rules = crate::engine::RuleSet::load(&[], schema).unwrap();
-        let report = crate::audit_paths(
-            &[std::path::PathBuf::from(DEMO.0)],
-            &crate::config::Config::default(),
-            &rules,
-        );
+        // The demo's own configuration declares the intent the intent rules judge.
+        let (config, _) = crate::config::Config::discover(
+            Some(std::path::Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/demo/ailint.toml"
+            ))),
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let report = crate::audit_paths(&[std::path::PathBuf::from(DEMO.0)], &config, &rules);
         assert!(report.errors.is_empty(), "{:?}", report.errors);
         for (rule, counts) in &report.per_rule {
             assert!(

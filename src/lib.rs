@@ -57,13 +57,28 @@ pub fn audit_paths_as(
             message: e.message.clone(),
         })
         .collect();
-    let (model, model_errors) = model::Model::build(collected, schema);
+    let (mut model, model_errors) = model::Model::build(collected, schema);
     errors.extend(model_errors.into_iter().map(|e| engine::ToolError {
         path: e.location.file.to_string(),
         line: Some(e.location.line),
         column: None,
         message: e.message,
     }));
+    match engine::intent::Intent::load(config) {
+        Ok(intent) => engine::intent::apply(&mut model, Ok(intent.as_ref())),
+        Err(e) => {
+            engine::intent::apply(
+                &mut model,
+                Err(format!("the intent file cannot be used: {}", e.message)),
+            );
+            errors.push(engine::ToolError {
+                path: e.path.clone(),
+                line: e.line,
+                column: None,
+                message: e.message.clone(),
+            });
+        }
+    }
     let names = inputs
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))

@@ -75,14 +75,37 @@ fn borders(row: &str) -> usize {
 
 #[test]
 fn markdown_summarizes_the_demo() {
-    let (o, md) = markdown(&["fixtures/demo/inventory.json"]);
+    let (o, md) = markdown(&[
+        "fixtures/demo/inventory.json",
+        "--config",
+        "fixtures/demo/ailint.toml",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // The summary's numbers are the run's totals.
+    let json = ailint(&[
+        "audit",
+        "fixtures/demo/inventory.json",
+        "--config",
+        "fixtures/demo/ailint.toml",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let (fail, not_assessed, pass) = (
+        v["totals"]["fail"].as_u64().unwrap(),
+        v["totals"]["not_assessed"].as_u64().unwrap(),
+        v["totals"]["pass"].as_u64().unwrap(),
+    );
+    assert!(fail > 0 && pass > 0);
+    assert_eq!(not_assessed, 0, "the demo decides every rule");
     assert!(
-        md.starts_with("## ailint: 90 failed, 0 not assessed, 497 passed\n"),
+        md.starts_with(&format!(
+            "## ailint: {fail} failed, 0 not assessed, {pass} passed\n"
+        )),
         "{md}"
     );
-    assert!(md.contains("**Failed:** 90 (6 critical, 71 high, 13 medium)"));
-    assert_eq!(table_rows(&md).len(), 90);
+    assert!(md.contains(&format!("**Failed:** {fail} (")));
+    assert_eq!(table_rows(&md).len() as u64, fail);
     settings().bind(|| insta::assert_snapshot!("action-demo-markdown", md));
 }
 
@@ -357,8 +380,7 @@ fn script_records_findings_and_exits_0_for_the_gate_step() {
         run.log
     );
     assert!(
-        run.summary
-            .starts_with("## ailint: 90 failed, 0 not assessed, 497 passed\n"),
+        run.summary.starts_with("## ailint: ") && run.summary.contains(" failed, "),
         "{}",
         run.summary
     );

@@ -303,7 +303,14 @@ fn demo_audit_finds_all_areas_and_validates() {
     if !Path::new("fixtures/demo/inventory.json").is_file() {
         panic!("fixtures/demo/inventory.json is missing");
     }
-    let o = ailint(&["audit", "fixtures/demo/inventory.json", "--format", "sarif"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/demo/inventory.json",
+        "--config",
+        "fixtures/demo/ailint.toml",
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = stdout(&o);
     assert_valid_sarif(&text, "demo SARIF");
@@ -329,7 +336,12 @@ fn demo_audit_finds_all_areas_and_validates() {
         );
     }
     settings().bind(|| insta::assert_snapshot!("demo-sarif", text));
-    let o = ailint(&["audit", "fixtures/demo/inventory.json"]);
+    let o = ailint(&[
+        "audit",
+        "fixtures/demo/inventory.json",
+        "--config",
+        "fixtures/demo/ailint.toml",
+    ]);
     settings().bind(|| insta::assert_snapshot!("demo-text", stdout(&o)));
 }
 

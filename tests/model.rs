@@ -43,6 +43,11 @@ fn normalized_fixtures_match_the_schema_and_cover_every_derived_attribute() {
     json_files(Path::new("fixtures/demo"), &mut files);
     let (collected, errors) = read_inputs(&files, schema);
     assert!(errors.is_empty(), "fixture errors: {errors:?}");
+    let intent = ailint::engine::intent::Intent::parse(
+        "docs/examples/intent.cedar",
+        &std::fs::read_to_string("docs/examples/intent.cedar").unwrap(),
+    )
+    .unwrap();
     // Fixtures reuse ids across files; build them one file at a time.
     let mut produced = std::collections::BTreeSet::new();
     let mut by_file: std::collections::BTreeMap<String, Vec<_>> = Default::default();
@@ -57,8 +62,10 @@ fn normalized_fixtures_match_the_schema_and_cover_every_derived_attribute() {
             resources,
             ..Default::default()
         };
-        let (model, errors) = Model::build(c, schema);
+        let (mut model, errors) = Model::build(c, schema);
         assert!(errors.is_empty(), "{file}: {errors:?}");
+        // Intent facts come from the declared intent; the example's is declared here.
+        ailint::engine::intent::apply(&mut model, Ok(Some(&intent)));
         for r in &model.resources {
             let problems = check_normalized(r, schema);
             assert!(

@@ -173,10 +173,11 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
+/// The rules with an equivalent in one framework, and their ids there.
+type FrameworkRows<'a> = Vec<(&'a RuleMeta, Vec<String>)>;
+
 /// For each framework some rule maps to: the rules and their equivalent ids there.
-fn by_framework<'a>(
-    rules: &[&'a RuleMeta],
-) -> Vec<(&'static str, Vec<(&'a RuleMeta, Vec<String>)>)> {
+fn by_framework<'a>(rules: &[&'a RuleMeta]) -> Vec<(&'static str, FrameworkRows<'a>)> {
     let mut sorted: Vec<&RuleMeta> = rules.to_vec();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     MAPPING_ANNOTATIONS

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod catalog;
 pub mod context;
 pub mod entities;
+pub mod intent;
 pub mod rules;
 pub mod suppress;
 

@@ -684,6 +684,10 @@ fn lake_formation(model: &mut Model) {
         .iter_mut()
         .filter(|r| r.type_name == "AWS::LakeFormation::Permissions")
     {
+        if !r.attributes.contains_key("target") && r.unknown_for("target").is_none() {
+            let target = grant_target(r);
+            set(r, "target", target.map(Value::string));
+        }
         match settings.get(&scope(r)) {
             Some(id) => {
                 r.attributes.insert("settings", Value::string(&**id));
@@ -696,6 +700,86 @@ fn lake_formation(model: &mut Model) {
             }),
         }
     }
+}
+
+/// A template grant's target in the collectors' form (`database/sales`,
+/// `table/sales/orders`, `columns/...`, `location/arn`), from the CloudFormation `Resource`
+/// property or Terraform's `database`, `table`, `table_with_columns` and `data_location`
+/// blocks, kept as documents.
+fn grant_target(r: &Resource) -> Result<String, String> {
+    // Terraform blocks arrive as one-element lists.
+    let block = |name: &str| -> Result<Option<Json>, String> {
+        Ok(document(r, name)?.map(|d| match d {
+            Json::Array(mut items) if !items.is_empty() => items.swap_remove(0),
+            other => other,
+        }))
+    };
+    let text = |v: &Json, key: &str| -> Result<String, String> {
+        match v.get(key) {
+            Some(Json::String(s)) if !s.is_empty() => Ok(s.clone()),
+            Some(_) => Err(format!("the grant's `{key}` is not a plain name")),
+            None => Err(format!("the grant's resource has no `{key}`")),
+        }
+    };
+    let table = |v: &Json, db: &str, name: &str, wildcard: &str| -> Result<String, String> {
+        let db = text(v, db)?;
+        if v.get(wildcard)
+            .is_some_and(|w| !w.is_null() && w != &Json::Bool(false))
+        {
+            return Ok(format!("table/{db}/*"));
+        }
+        Ok(format!("table/{db}/{}", text(v, name)?))
+    };
+    if let Some(res) = block("resource")? {
+        // CloudFormation: `AWS::LakeFormation::Permissions` and `PrincipalPermissions` name
+        // the same resources differently.
+        for key in ["DatabaseResource", "Database"] {
+            if let Some(d) = res.get(key) {
+                return Ok(format!("database/{}", text(d, "Name")?));
+            }
+        }
+        for key in ["TableResource", "Table"] {
+            if let Some(t) = res.get(key) {
+                return table(t, "DatabaseName", "Name", "TableWildcard");
+            }
+        }
+        for key in ["TableWithColumnsResource", "TableWithColumns"] {
+            if let Some(t) = res.get(key) {
+                return Ok(format!(
+                    "columns/{}/{}",
+                    text(t, "DatabaseName")?,
+                    text(t, "Name")?
+                ));
+            }
+        }
+        if let Some(l) = res.get("DataLocationResource") {
+            return Ok(format!("location/{}", text(l, "S3Resource")?));
+        }
+        if let Some(l) = res.get("DataLocation") {
+            return Ok(format!("location/{}", text(l, "ResourceArn")?));
+        }
+        if res.get("Catalog").is_some() {
+            return Ok("catalog".into());
+        }
+        return Err("the grant's resource is of a kind ailint does not read".into());
+    }
+    if let Some(d) = block("database")? {
+        return Ok(format!("database/{}", text(&d, "name")?));
+    }
+    if let Some(t) = block("table")? {
+        return table(&t, "database_name", "name", "wildcard");
+    }
+    if let Some(t) = block("table_with_columns")? {
+        return Ok(format!(
+            "columns/{}/{}",
+            text(&t, "database_name")?,
+            text(&t, "name")?
+        ));
+    }
+    if let Some(l) = block("data_location")? {
+        return Ok(format!("location/{}", text(&l, "arn")?));
+    }
+    Err("the grant's target is not in the input".into())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -132,29 +132,30 @@ pub async fn collect(scope: Scope) -> Batch {
     batch
 }
 
-/// `database:sales`, `table:curated.sales_agg`, `location:arn:...`: what a grant is on.
+/// `database/sales`, `table/curated/sales_agg`, `location/arn:...`: what a grant is on, in
+/// the form every source uses.
 fn describe_target(r: Option<&aws_sdk_lakeformation::types::Resource>) -> String {
     let Some(r) = r else { return "unknown".into() };
     if r.catalog().is_some() {
         return "catalog".into();
     }
     if let Some(d) = r.database() {
-        return format!("database:{}", d.name());
+        return format!("database/{}", d.name());
     }
     if let Some(t) = r.table() {
-        return format!("table:{}.{}", t.database_name(), t.name().unwrap_or("*"));
+        return format!("table/{}/{}", t.database_name(), t.name().unwrap_or("*"));
     }
     if let Some(t) = r.table_with_columns() {
-        return format!("columns:{}.{}", t.database_name(), t.name());
+        return format!("columns/{}/{}", t.database_name(), t.name());
     }
     if let Some(l) = r.data_location() {
-        return format!("location:{}", l.resource_arn());
+        return format!("location/{}", l.resource_arn());
     }
     if let Some(t) = r.lf_tag() {
-        return format!("lf-tag:{}", t.tag_key());
+        return format!("lf-tag/{}", t.tag_key());
     }
     if let Some(t) = r.lf_tag_policy() {
-        return format!("lf-tag-policy:{}", t.resource_type().as_str());
+        return format!("lf-tag-policy/{}", t.resource_type().as_str());
     }
     "other".into()
 }

@@ -317,7 +317,7 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["PermissionsWithGrantOption"]),
             ),
         ],
-        documents: &[],
+        documents: &[("resource", Get::At(&["Resource"]))],
     },
     TypeMapping {
         source: "AWS::LakeFormation::PrincipalPermissions",
@@ -334,7 +334,7 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["PermissionsWithGrantOption"]),
             ),
         ],
-        documents: &[],
+        documents: &[("resource", Get::At(&["Resource"]))],
     },
     TypeMapping {
         source: "AWS::IAM::ManagedPolicy",

@@ -344,7 +344,12 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["permissions_with_grant_option"]),
             ),
         ],
-        documents: &[],
+        documents: &[
+            ("database", Get::At(&["database"])),
+            ("table", Get::At(&["table"])),
+            ("table_with_columns", Get::At(&["table_with_columns"])),
+            ("data_location", Get::At(&["data_location"])),
+        ],
     },
     TypeMapping {
         source: "aws_iam_policy",
