@@ -92,6 +92,7 @@ fn descriptor(r: &RuleMeta) -> Value {
             "security-severity": r.severity.security_severity(),
             "severity": r.severity.as_str(),
             "control": r.control,
+            "section": r.section,
             "mappings": r.mappings,
         }
     })
