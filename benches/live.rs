@@ -29,7 +29,14 @@ mod measure;
 use measure::{binary, mb, measure, Summary};
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
-const PROWLER_SERVICES: [&str; 6] = ["sagemaker", "s3", "kms", "cloudtrail", "opensearch", "bedrock"];
+const PROWLER_SERVICES: [&str; 6] = [
+    "sagemaker",
+    "s3",
+    "kms",
+    "cloudtrail",
+    "opensearch",
+    "bedrock",
+];
 
 fn main() {
     if measure::is_measure_role() {
@@ -177,7 +184,10 @@ fn aws_env(cmd: &mut Command, url: &str, dir: &Path) {
         .env("AWS_REGION", "us-east-1")
         .env("AWS_DEFAULT_REGION", "us-east-1")
         .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN");

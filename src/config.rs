@@ -417,7 +417,11 @@ impl Config {
             ));
         }
         for (name, items, max) in [
-            ("guardrails.denied_topics", &self.guardrails.denied_topics, 100),
+            (
+                "guardrails.denied_topics",
+                &self.guardrails.denied_topics,
+                100,
+            ),
             (
                 "governance.required_metadata_keys",
                 &self.governance.required_metadata_keys,
@@ -500,7 +504,12 @@ mod tests {
         assert!(g.require_published_version);
         assert_eq!(
             c.governance.required_metadata_keys,
-            ["owner", "data-classification", "training-dataset", "risk-tier"]
+            [
+                "owner",
+                "data-classification",
+                "training-dataset",
+                "risk-tier"
+            ]
         );
         assert_eq!(c.monitoring.min_sampling_percentage, 100);
     }
@@ -517,18 +526,24 @@ mod tests {
         assert_eq!(c.governance.required_metadata_keys, ["owner"]);
         assert_eq!(c.monitoring.min_sampling_percentage, 20);
 
-        let e = Config::parse("a.toml", "[guardrails]\nsexual_filter_strength = \"STRICT\"\n")
-            .unwrap_err();
+        let e = Config::parse(
+            "a.toml",
+            "[guardrails]\nsexual_filter_strength = \"STRICT\"\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("STRICT"), "{e}");
         for bad in ["0", "101", "-5"] {
             let text = format!("[monitoring]\nmin_sampling_percentage = {bad}\n");
             let e = Config::parse("a.toml", &text).unwrap_err();
-            assert!(e.message.contains("`monitoring.min_sampling_percentage`"), "{e}");
+            assert!(
+                e.message.contains("`monitoring.min_sampling_percentage`"),
+                "{e}"
+            );
         }
         let e = Config::parse("a.toml", "[guardrails]\ndenied_topics = [\" \"]\n").unwrap_err();
         assert!(e.message.contains("empty"), "{e}");
-        let e = Config::parse("a.toml", "[guardrails]\ndenied_topics = [\"a\", \"a\"]\n")
-            .unwrap_err();
+        let e =
+            Config::parse("a.toml", "[guardrails]\ndenied_topics = [\"a\", \"a\"]\n").unwrap_err();
         assert!(e.message.contains("twice"), "{e}");
         let long = "k".repeat(129);
         let text = format!("[governance]\nrequired_metadata_keys = [\"{long}\"]\n");

@@ -1445,7 +1445,9 @@ impl Gen {
                 topics.push(json!({"name": "investment-advice", "type": "DENY"}));
             } else if g.rng.chance(0.5) {
                 // Present but detect-only on output.
-                topics.push(json!({"name": "investment-advice", "type": "DENY", "outputAction": "NONE"}));
+                topics.push(
+                    json!({"name": "investment-advice", "type": "DENY", "outputAction": "NONE"}),
+                );
             }
             if g.rng.chance(0.4) {
                 topics.push(json!({"name": "legal-advice", "type": "DENY"}));
@@ -1995,7 +1997,12 @@ impl Gen {
             *self.rng.pick(&["PendingManualApproval", "Rejected"])
         };
         attrs.insert("approvalStatus".into(), json!(status));
-        let mut keys = vec!["owner", "data-classification", "training-dataset", "risk-tier"];
+        let mut keys = vec![
+            "owner",
+            "data-classification",
+            "training-dataset",
+            "risk-tier",
+        ];
         if !self.ok("model-package.metadata") {
             // One required key missing, or written in another case (keys compare exactly).
             let i = self.rng.below(keys.len());
@@ -2149,7 +2156,10 @@ impl Gen {
         // Absent settings mean off, as in the API.
         for (attr, fact) in [
             ("enableNetworkIsolation", "schedule.isolation"),
-            ("enableInterContainerTrafficEncryption", "schedule.inter-container"),
+            (
+                "enableInterContainerTrafficEncryption",
+                "schedule.inter-container",
+            ),
         ] {
             let on = self.ok(fact);
             if on || self.rng.chance(0.5) {

@@ -78,11 +78,11 @@ fn markdown_summarizes_the_demo() {
     let (o, md) = markdown(&["fixtures/demo/inventory.json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        md.starts_with("## ailint: 90 failed, 0 not assessed, 497 passed\n"),
+        md.starts_with("## ailint: 156 failed, 0 not assessed, 595 passed\n"),
         "{md}"
     );
-    assert!(md.contains("**Failed:** 90 (6 critical, 71 high, 13 medium)"));
-    assert_eq!(table_rows(&md).len(), 90);
+    assert!(md.contains("**Failed:** 156 (6 critical, 103 high, 47 medium)"));
+    assert_eq!(table_rows(&md).len(), 156);
     settings().bind(|| insta::assert_snapshot!("action-demo-markdown", md));
 }
 
@@ -358,7 +358,7 @@ fn script_records_findings_and_exits_0_for_the_gate_step() {
     );
     assert!(
         run.summary
-            .starts_with("## ailint: 90 failed, 0 not assessed, 497 passed\n"),
+            .starts_with("## ailint: 156 failed, 0 not assessed, 595 passed\n"),
         "{}",
         run.summary
     );
@@ -401,7 +401,7 @@ fn script_with_fail_on_none_records_exit_0() {
         run.log
     );
     assert!(
-        run.summary.contains("## ailint: 90 failed"),
+        run.summary.contains("## ailint: 156 failed"),
         "{}",
         run.summary
     );
@@ -519,7 +519,7 @@ fn script_runs_outside_github() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("## ailint: 90 failed"),
+        stdout(&o).contains("## ailint: 156 failed"),
         "{}",
         stdout(&o)
     );

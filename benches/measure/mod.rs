@@ -243,4 +243,3 @@ pub fn binary() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
     target.join("release").join("ailint")
 }
-

@@ -416,20 +416,20 @@ fn guardrails(model: &mut Model) {
                     let filter = items(r, "contentFilters")
                         .find(|f| type_of(f) == Some(kind))
                         .map(|f| {
-                        let level = |direction: &str| {
-                            if !blocks(f, direction, "BLOCK") {
-                                return 0;
-                            }
-                            let strength = f
-                                .get(&format!("{direction}Strength"))
-                                .and_then(Value::as_str);
-                            strength_level(strength.unwrap_or(""))
-                        };
-                        Value::Record(Record::from_fields(vec![
-                            ("inputLevel", Value::Long(level("input"))),
-                            ("outputLevel", Value::Long(level("output"))),
-                        ]))
-                    });
+                            let level = |direction: &str| {
+                                if !blocks(f, direction, "BLOCK") {
+                                    return 0;
+                                }
+                                let strength = f
+                                    .get(&format!("{direction}Strength"))
+                                    .and_then(Value::as_str);
+                                strength_level(strength.unwrap_or(""))
+                            };
+                            Value::Record(Record::from_fields(vec![
+                                ("inputLevel", Value::Long(level("input"))),
+                                ("outputLevel", Value::Long(level("output"))),
+                            ]))
+                        });
                     if let Some(h) = filter {
                         r.attributes.insert(attr, h);
                     }
@@ -511,7 +511,9 @@ fn in_account_ecr(image: &str, account: &str) -> bool {
         .or_else(|| rest.strip_suffix(".amazonaws.com.cn"));
     image.contains('/')
         && region.is_some_and(|r| {
-            !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            !r.is_empty()
+                && r.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
 }
 
@@ -533,7 +535,10 @@ fn all_of(facts: impl IntoIterator<Item = Result<bool, String>>) -> Result<bool,
     }
 }
 
-const SCHEDULE_NETWORK: [&str; 2] = ["enableNetworkIsolation", "enableInterContainerTrafficEncryption"];
+const SCHEDULE_NETWORK: [&str; 2] = [
+    "enableNetworkIsolation",
+    "enableInterContainerTrafficEncryption",
+];
 
 fn sagemaker(model: &mut Model) {
     // Whether each model serves an approved package; keyed by model id.
@@ -641,7 +646,9 @@ fn sagemaker(model: &mut Model) {
                     None => match str_attr(r, "endpointConfig") {
                         None => Err("the endpoint configuration is not known".to_string()),
                         Some(c) => configs.get(c).cloned().unwrap_or_else(|| {
-                            Err(format!("endpoint configuration `{c}` is not in the inventory"))
+                            Err(format!(
+                                "endpoint configuration `{c}` is not in the inventory"
+                            ))
                         }),
                     },
                 };
@@ -659,9 +666,16 @@ fn sagemaker(model: &mut Model) {
                 if let Some(reason) = unknown_reason(r, "image") {
                     set(r, "imageInAccountEcr", Err(reason));
                 } else if let Some(image) = str_attr(r, "image") {
-                    let fact = match r.account.as_deref() {
-                        Some(acct) => Ok(Value::Bool(in_account_ecr(image, acct))),
-                        None => Err("the model's account is unknown".to_string()),
+                    // An image in no account's ECR registry is not in the model's, whatever
+                    // that account is.
+                    let ecr_account = image.split_once(".dkr.ecr").map(|(a, _)| a);
+                    let fact = match (r.account.as_deref(), ecr_account) {
+                        (Some(acct), _) => Ok(Value::Bool(in_account_ecr(image, acct))),
+                        (None, Some(a)) if in_account_ecr(image, a) => Err(
+                            "the model's account is unknown, so whether its ECR image is in that account is too"
+                                .to_string(),
+                        ),
+                        (None, _) => Ok(Value::Bool(false)),
                     };
                     set(r, "imageInAccountEcr", fact);
                 }

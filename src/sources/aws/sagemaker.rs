@@ -587,7 +587,10 @@ async fn schedules(scope: &Scope, sm: &Client) -> Batch {
     batch
 }
 
-const NETWORK: [&str; 2] = ["enableNetworkIsolation", "enableInterContainerTrafficEncryption"];
+const NETWORK: [&str; 2] = [
+    "enableNetworkIsolation",
+    "enableInterContainerTrafficEncryption",
+];
 
 /// The network settings of the job a schedule runs: its inline job definition's, or those
 /// of the job definition it names (read with the Describe operation of its monitoring
@@ -638,10 +641,7 @@ async fn schedule_network(scope: &Scope, sm: &Client, name: &str, f: &mut Found)
         .map(|t| t.as_str().to_string());
     macro_rules! read {
         ($op:ident, $name:literal) => {
-            match scope
-                .call(sm.$op().job_definition_name(def).send())
-                .await
-            {
+            match scope.call(sm.$op().job_definition_name(def).send()).await {
                 Ok(j) => {
                     let n = j.network_config();
                     set(

@@ -53,10 +53,7 @@ static TYPES: &[TypeMapping] = &[
                     ],
                 ),
             ),
-            (
-                "models",
-                Get::Each(&["ProductionVariants"], &["ModelName"]),
-            ),
+            ("models", Get::Each(&["ProductionVariants"], &["ModelName"])),
         ],
         documents: &[],
     },
