@@ -17,6 +17,8 @@ pub struct Config {
     pub models: Models,
     pub tags: Tags,
     pub cloudtrail: CloudTrail,
+    pub governance: Governance,
+    pub monitoring: Monitoring,
     pub rules: RuleSelection,
     pub cloudformation: CloudFormation,
     /// Who may use which data and models (`[intent]`).
@@ -102,6 +104,21 @@ pub struct Guardrails {
     pub pii_types: Vec<String>,
     /// Minimum HATE content-filter strength: NONE, LOW, MEDIUM or HIGH.
     pub hate_filter_strength: Strength,
+    /// Minimum INSULTS content-filter strength.
+    pub insults_filter_strength: Strength,
+    /// Minimum SEXUAL content-filter strength.
+    pub sexual_filter_strength: Strength,
+    /// Minimum VIOLENCE content-filter strength.
+    pub violence_filter_strength: Strength,
+    /// Minimum MISCONDUCT content-filter strength.
+    pub misconduct_filter_strength: Strength,
+    /// Minimum PROMPT_ATTACK filter strength on input (the filter has no output side).
+    pub prompt_attack_strength: Strength,
+    /// Denied-topic names every guardrail must deny on input and output (none by default:
+    /// the topics are the organisation's own).
+    pub denied_topics: Vec<String>,
+    /// Whether agents must use a published guardrail version rather than the DRAFT.
+    pub require_published_version: bool,
     /// Whether the PROFANITY managed word list is required.
     pub profanity_filter: bool,
     /// Minimum contextual grounding threshold, 0 to 0.99.
@@ -149,6 +166,20 @@ pub struct CloudTrail {
     pub sagemaker_data_event_types: Vec<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Governance {
+    /// Keys every model package's `CustomerMetadataProperties` must carry.
+    pub required_metadata_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Monitoring {
+    /// Minimum data-capture `InitialSamplingPercentage`, 1 to 100.
+    pub min_sampling_percentage: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RuleSelection {
@@ -180,9 +211,40 @@ impl Default for Guardrails {
                 "CREDIT_DEBIT_CARD_NUMBER",
             ]),
             hate_filter_strength: Strength::High,
+            insults_filter_strength: Strength::High,
+            sexual_filter_strength: Strength::High,
+            violence_filter_strength: Strength::High,
+            misconduct_filter_strength: Strength::High,
+            prompt_attack_strength: Strength::High,
+            denied_topics: Vec::new(),
+            require_published_version: true,
             profanity_filter: true,
             grounding_threshold: 0.7,
             relevance_threshold: 0.7,
+        }
+    }
+}
+
+impl Default for Governance {
+    fn default() -> Self {
+        Governance {
+            required_metadata_keys: strings(&[
+                "owner",
+                "data-classification",
+                "training-dataset",
+                "risk-tier",
+            ]),
+        }
+    }
+}
+
+impl Default for Monitoring {
+    fn default() -> Self {
+        // Every request: model-quality monitoring joins captured inferences with ground
+        // truth by inference id, and a sample leaves requests that can neither be judged
+        // nor investigated later. High-traffic endpoints may lower it on purpose.
+        Monitoring {
+            min_sampling_percentage: 100,
         }
     }
 }
@@ -359,6 +421,40 @@ impl Config {
                 ));
             }
         }
+        let p = self.monitoring.min_sampling_percentage;
+        if !(1..=100).contains(&p) {
+            return Err(format!(
+                "`monitoring.min_sampling_percentage` must be from 1 to 100, found `{p}`"
+            ));
+        }
+        for (name, items, max) in [
+            (
+                "guardrails.denied_topics",
+                &self.guardrails.denied_topics,
+                100,
+            ),
+            (
+                "governance.required_metadata_keys",
+                &self.governance.required_metadata_keys,
+                128,
+            ),
+        ] {
+            let mut seen = std::collections::BTreeSet::new();
+            for item in items {
+                if item.trim().is_empty() {
+                    return Err(format!("`{name}` holds an empty name"));
+                }
+                // The API's limits: topic names up to 100 characters, metadata keys up to 128.
+                if item.chars().count() > max {
+                    return Err(format!(
+                        "`{name}`: `{item}` is longer than {max} characters, which AWS does not allow"
+                    ));
+                }
+                if !seen.insert(item) {
+                    return Err(format!("`{name}` lists `{item}` twice"));
+                }
+            }
+        }
         for t in &self.guardrails.pii_types {
             if let Some((_, api)) = PII_ALIASES.iter().find(|(alias, _)| alias == t) {
                 return Err(format!(
@@ -400,6 +496,70 @@ mod tests {
             .guardrails
             .pii_types
             .contains(&"US_SOCIAL_SECURITY_NUMBER".to_string()));
+    }
+
+    #[test]
+    fn guardrail_governance_and_monitoring_defaults() {
+        let c = Config::default();
+        let g = &c.guardrails;
+        for s in [
+            g.insults_filter_strength,
+            g.sexual_filter_strength,
+            g.violence_filter_strength,
+            g.misconduct_filter_strength,
+            g.prompt_attack_strength,
+        ] {
+            assert_eq!(s, Strength::High);
+        }
+        assert!(g.denied_topics.is_empty());
+        assert!(g.require_published_version);
+        assert_eq!(
+            c.governance.required_metadata_keys,
+            [
+                "owner",
+                "data-classification",
+                "training-dataset",
+                "risk-tier"
+            ]
+        );
+        assert_eq!(c.monitoring.min_sampling_percentage, 100);
+    }
+
+    #[test]
+    fn guardrail_governance_and_monitoring_values_are_read_and_checked() {
+        let text = "[guardrails]\nhate_filter_strength = \"MEDIUM\"\nprompt_attack_strength = \"LOW\"\ndenied_topics = [\"Investment advice\"]\nrequire_published_version = false\n\n[governance]\nrequired_metadata_keys = [\"owner\"]\n\n[monitoring]\nmin_sampling_percentage = 20\n";
+        let c = Config::parse("a.toml", text).unwrap();
+        assert_eq!(c.guardrails.hate_filter_strength, Strength::Medium);
+        assert_eq!(c.guardrails.insults_filter_strength, Strength::High);
+        assert_eq!(c.guardrails.prompt_attack_strength, Strength::Low);
+        assert_eq!(c.guardrails.denied_topics, ["Investment advice"]);
+        assert!(!c.guardrails.require_published_version);
+        assert_eq!(c.governance.required_metadata_keys, ["owner"]);
+        assert_eq!(c.monitoring.min_sampling_percentage, 20);
+
+        let e = Config::parse(
+            "a.toml",
+            "[guardrails]\nsexual_filter_strength = \"STRICT\"\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("STRICT"), "{e}");
+        for bad in ["0", "101", "-5"] {
+            let text = format!("[monitoring]\nmin_sampling_percentage = {bad}\n");
+            let e = Config::parse("a.toml", &text).unwrap_err();
+            assert!(
+                e.message.contains("`monitoring.min_sampling_percentage`"),
+                "{e}"
+            );
+        }
+        let e = Config::parse("a.toml", "[guardrails]\ndenied_topics = [\" \"]\n").unwrap_err();
+        assert!(e.message.contains("empty"), "{e}");
+        let e =
+            Config::parse("a.toml", "[guardrails]\ndenied_topics = [\"a\", \"a\"]\n").unwrap_err();
+        assert!(e.message.contains("twice"), "{e}");
+        let long = "k".repeat(129);
+        let text = format!("[governance]\nrequired_metadata_keys = [\"{long}\"]\n");
+        let e = Config::parse("a.toml", &text).unwrap_err();
+        assert!(e.message.contains("longer than 128"), "{e}");
     }
 
     #[test]

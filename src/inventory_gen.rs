@@ -977,13 +977,22 @@ impl Gen {
             }
             model_names.push(name);
         }
-        for (i, _) in model_names.iter().enumerate().take(self.rng.range(1, 2)) {
+        for (i, model) in model_names.iter().enumerate().take(self.rng.range(1, 2)) {
             let name = if i == 0 {
                 project.clone()
             } else {
                 format!("{project}-shadow")
             };
-            let capture_on = self.endpoint_config(&at, &name, &key, &capture, &project, env, team);
+            let capture_on = self.endpoint_config(
+                &at,
+                &name,
+                &key,
+                &capture,
+                &[model.as_str()],
+                &project,
+                env,
+                team,
+            );
             self.extra(|g| g.endpoint(&at, &name, capture_on, &project, env, team));
         }
         self.policy_statements(&at, &project, false);
@@ -1198,6 +1207,25 @@ impl Gen {
             )
         };
         attrs.insert("modelDataUrl".into(), json!(url));
+        let image = self.extra(|g| {
+            if g.ok("model.private-image") {
+                format!(
+                    "{}.dkr.ecr.{}.amazonaws.com/{project}:{}",
+                    at.account,
+                    at.region,
+                    1 + g.rng.below(9)
+                )
+            } else if g.rng.chance(0.6) {
+                // A SageMaker built-in image: another account's registry.
+                format!(
+                    "683313688378.dkr.ecr.{}.amazonaws.com/sagemaker-xgboost:1.7-1",
+                    at.region
+                )
+            } else {
+                format!("public.ecr.aws/{team}/{project}:latest")
+            }
+        });
+        attrs.insert("image".into(), json!(image));
         if let Some(p) = package {
             attrs.insert("modelPackage".into(), json!(p));
         }
@@ -1216,6 +1244,7 @@ impl Gen {
         name: &str,
         key: &Key,
         capture_bucket: &str,
+        models: &[&str],
         project: &str,
         env: &str,
         team: &str,
@@ -1246,6 +1275,7 @@ impl Gen {
             );
             attrs.insert("dataCapture".into(), Value::Object(capture));
         }
+        attrs.insert("models".into(), json!(models));
         let mut r = resource("AWS::SageMaker::EndpointConfig", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
@@ -1409,6 +1439,24 @@ impl Gen {
             vec![]
         };
         attrs.insert("managedWordLists".into(), Value::Array(words));
+        let topics = self.extra(|g| {
+            let mut topics = Vec::new();
+            if g.ok("guardrail.topics") {
+                topics.push(json!({"name": "investment-advice", "type": "DENY"}));
+            } else if g.rng.chance(0.5) {
+                // Present but detect-only on output.
+                topics.push(
+                    json!({"name": "investment-advice", "type": "DENY", "outputAction": "NONE"}),
+                );
+            }
+            if g.rng.chance(0.4) {
+                topics.push(json!({"name": "legal-advice", "type": "DENY"}));
+            }
+            topics
+        });
+        if !topics.is_empty() {
+            attrs.insert("topics".into(), Value::Array(topics));
+        }
         let mut grounding = Vec::new();
         for (kind, fact) in [
             ("GROUNDING", "guardrail.grounding"),
@@ -1949,10 +1997,19 @@ impl Gen {
             *self.rng.pick(&["PendingManualApproval", "Rejected"])
         };
         attrs.insert("approvalStatus".into(), json!(status));
-        let mut keys = Vec::new();
-        for k in ["DataClassification", "Owner", "RiskTier", "TrainingDataset"] {
-            if self.rng.chance(0.6) {
-                keys.push(k);
+        let mut keys = vec![
+            "owner",
+            "data-classification",
+            "training-dataset",
+            "risk-tier",
+        ];
+        if !self.ok("model-package.metadata") {
+            // One required key missing, or written in another case (keys compare exactly).
+            let i = self.rng.below(keys.len());
+            if self.rng.chance(0.5) {
+                keys.remove(i);
+            } else {
+                keys[i] = ["Owner", "DataClassification", "TrainingDataset", "RiskTier"][i];
             }
         }
         attrs.insert("customerMetadataKeys".into(), json!(keys));
@@ -2092,13 +2149,27 @@ impl Gen {
             "arn:aws:sagemaker:{}:{}:monitoring-schedule/{schedule}",
             at.region, at.account
         );
+        let mut attrs = json!({"endpoint": name, "monitoringType": kind, "status": status});
+        if self.rng.chance(0.4) {
+            attrs["jobDefinitionName"] = json!(format!("{schedule}-job"));
+        }
+        // Absent settings mean off, as in the API.
+        for (attr, fact) in [
+            ("enableNetworkIsolation", "schedule.isolation"),
+            (
+                "enableInterContainerTrafficEncryption",
+                "schedule.inter-container",
+            ),
+        ] {
+            let on = self.ok(fact);
+            if on || self.rng.chance(0.5) {
+                attrs[attr] = json!(on);
+            }
+        }
         let mut r = resource("AWS::SageMaker::MonitoringSchedule", &arn, &schedule, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
-        r.insert(
-            "attributes".into(),
-            json!({"endpoint": name, "monitoringType": kind, "status": status}),
-        );
+        r.insert("attributes".into(), attrs);
         self.emit(r);
     }
 

@@ -19,6 +19,10 @@ fn decimal(v: f64) -> RestrictedExpression {
     RestrictedExpression::new_decimal(format!("{v:.4}"))
 }
 
+fn level(s: crate::config::Strength) -> RestrictedExpression {
+    RestrictedExpression::new_long(s.level())
+}
+
 /// Builds the context every request carries; its shape is checked against the schema by
 /// a test.
 pub fn build(config: &Config) -> Context {
@@ -35,6 +39,16 @@ pub fn build(config: &Config) -> Context {
                     "hateFilterLevel",
                     RestrictedExpression::new_long(g.hate_filter_strength.level()),
                 ),
+                ("insultsFilterLevel", level(g.insults_filter_strength)),
+                ("sexualFilterLevel", level(g.sexual_filter_strength)),
+                ("violenceFilterLevel", level(g.violence_filter_strength)),
+                ("misconductFilterLevel", level(g.misconduct_filter_strength)),
+                ("promptAttackLevel", level(g.prompt_attack_strength)),
+                ("requiredDeniedTopics", strings(&g.denied_topics)),
+                (
+                    "requirePublishedVersion",
+                    RestrictedExpression::new_bool(g.require_published_version),
+                ),
                 (
                     "requireProfanityFilter",
                     RestrictedExpression::new_bool(g.profanity_filter),
@@ -42,6 +56,20 @@ pub fn build(config: &Config) -> Context {
                 ("groundingThreshold", decimal(g.grounding_threshold)),
                 ("relevanceThreshold", decimal(g.relevance_threshold)),
             ]),
+        ),
+        (
+            "governance",
+            record(vec![(
+                "requiredMetadataKeys",
+                strings(&config.governance.required_metadata_keys),
+            )]),
+        ),
+        (
+            "monitoring",
+            record(vec![(
+                "minSamplingPercentage",
+                RestrictedExpression::new_long(config.monitoring.min_sampling_percentage),
+            )]),
         ),
         (
             "cloudTrail",

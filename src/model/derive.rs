@@ -16,6 +16,7 @@ pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
     buckets(model);
     vpcs(model);
     guardrails(model);
+    sagemaker(model);
     trails(model);
     lake_formation(model);
     iam_statements(model);
@@ -376,6 +377,16 @@ fn type_of(e: &Value) -> Option<&str> {
     e.get("type").and_then(Value::as_str)
 }
 
+/// Content-filter types and the derived attribute that holds each one's levels.
+const CONTENT_FILTERS: [(&str, &str); 6] = [
+    ("HATE", "hateFilter"),
+    ("INSULTS", "insultsFilter"),
+    ("SEXUAL", "sexualFilter"),
+    ("VIOLENCE", "violenceFilter"),
+    ("MISCONDUCT", "misconductFilter"),
+    ("PROMPT_ATTACK", "promptAttackFilter"),
+];
+
 fn guardrails(model: &mut Model) {
     for r in model
         .resources
@@ -398,31 +409,47 @@ fn guardrails(model: &mut Model) {
         };
         set(r, "piiTypesGuarded", pii);
 
-        match unknown_reason(r, "contentFilters") {
-            Some(reason) => set(r, "hateFilter", Err(reason)),
-            None => {
-                let hate = items(r, "contentFilters")
-                    .find(|f| type_of(f) == Some("HATE"))
-                    .map(|f| {
-                        let level = |direction: &str| {
-                            if !blocks(f, direction, "BLOCK") {
-                                return 0;
-                            }
-                            let strength = f
-                                .get(&format!("{direction}Strength"))
-                                .and_then(Value::as_str);
-                            strength_level(strength.unwrap_or(""))
-                        };
-                        Value::Record(Record::from_fields(vec![
-                            ("inputLevel", Value::Long(level("input"))),
-                            ("outputLevel", Value::Long(level("output"))),
-                        ]))
-                    });
-                if let Some(h) = hate {
-                    r.attributes.insert("hateFilter", h);
+        for (kind, attr) in CONTENT_FILTERS {
+            match unknown_reason(r, "contentFilters") {
+                Some(reason) => set(r, attr, Err(reason)),
+                None => {
+                    let filter = items(r, "contentFilters")
+                        .find(|f| type_of(f) == Some(kind))
+                        .map(|f| {
+                            let level = |direction: &str| {
+                                if !blocks(f, direction, "BLOCK") {
+                                    return 0;
+                                }
+                                let strength = f
+                                    .get(&format!("{direction}Strength"))
+                                    .and_then(Value::as_str);
+                                strength_level(strength.unwrap_or(""))
+                            };
+                            Value::Record(Record::from_fields(vec![
+                                ("inputLevel", Value::Long(level("input"))),
+                                ("outputLevel", Value::Long(level("output"))),
+                            ]))
+                        });
+                    if let Some(h) = filter {
+                        r.attributes.insert(attr, h);
+                    }
                 }
             }
         }
+
+        // A topic's type defaults to DENY, the only type the API has.
+        let topics = match unknown_reason(r, "topics") {
+            Some(reason) => Err(reason),
+            None => {
+                let denied: BTreeSet<&str> = items(r, "topics")
+                    .filter(|t| t.get("type").and_then(Value::as_str).unwrap_or("DENY") == "DENY")
+                    .filter(|t| blocks(t, "input", "BLOCK") && blocks(t, "output", "BLOCK"))
+                    .filter_map(|t| t.get("name").and_then(Value::as_str))
+                    .collect();
+                Ok(Value::strings(denied))
+            }
+        };
+        set(r, "deniedTopics", topics);
 
         let lists = match unknown_reason(r, "managedWordLists") {
             Some(reason) => Err(reason),
@@ -459,6 +486,219 @@ fn guardrails(model: &mut Model) {
                     }
                 }
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// SageMaker: model images, what endpoints serve and whether they are monitored.
+
+/// Whether an image URI is in an ECR registry of `account`
+/// (`<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/repo[:tag|@digest]`).
+fn in_account_ecr(image: &str, account: &str) -> bool {
+    let host = image.split('/').next().unwrap_or("");
+    let Some(rest) = host.strip_prefix(account) else {
+        return false;
+    };
+    let Some(rest) = rest
+        .strip_prefix(".dkr.ecr.")
+        .or_else(|| rest.strip_prefix(".dkr.ecr-fips."))
+    else {
+        return false;
+    };
+    let region = rest
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| rest.strip_suffix(".amazonaws.com.cn"));
+    image.contains('/')
+        && region.is_some_and(|r| {
+            !r.is_empty()
+                && r.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// A three-valued fact: `Ok(false)` settles it whatever is unknown.
+fn all_of(facts: impl IntoIterator<Item = Result<bool, String>>) -> Result<bool, String> {
+    let mut unknown = None;
+    for f in facts {
+        match f {
+            Ok(false) => return Ok(false),
+            Ok(true) => {}
+            Err(reason) => {
+                unknown.get_or_insert(reason);
+            }
+        }
+    }
+    match unknown {
+        Some(reason) => Err(reason),
+        None => Ok(true),
+    }
+}
+
+const SCHEDULE_NETWORK: [&str; 2] = [
+    "enableNetworkIsolation",
+    "enableInterContainerTrafficEncryption",
+];
+
+fn sagemaker(model: &mut Model) {
+    // Whether each model serves an approved package; keyed by model id.
+    let mut packages: HashMap<Arc<str>, Result<bool, String>> = HashMap::new();
+    for r in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::SageMaker::ModelPackage")
+    {
+        let approved = match unknown_reason(r, "approvalStatus") {
+            Some(reason) => Err(format!("`{}`: {reason}", r.display_name())),
+            None => Ok(str_attr(r, "approvalStatus") == Some("Approved")),
+        };
+        packages.insert(r.id.clone(), approved);
+    }
+    let mut models: HashMap<Arc<str>, Result<bool, String>> = HashMap::new();
+    for r in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::SageMaker::Model")
+    {
+        let approved = match unknown_reason(r, "modelPackage") {
+            Some(reason) => Err(format!("`{}`: {reason}", r.display_name())),
+            // A model that names no package was not taken from the registry.
+            None => match str_attr(r, "modelPackage") {
+                None => Ok(false),
+                Some(p) => packages
+                    .get(p)
+                    .cloned()
+                    .unwrap_or_else(|| Err(format!("model package `{p}` is not in the inventory"))),
+            },
+        };
+        models.insert(r.id.clone(), approved);
+    }
+    let mut configs: HashMap<Arc<str>, Result<bool, String>> = HashMap::new();
+    for r in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::SageMaker::EndpointConfig")
+    {
+        let approved = match unknown_reason(r, "models") {
+            Some(reason) => Err(format!("`{}`: {reason}", r.display_name())),
+            None => match r.attributes.get("models").and_then(Value::as_set) {
+                None => Err(format!(
+                    "the models of `{}` are not in the inventory",
+                    r.display_name()
+                )),
+                Some(list) => all_of(list.iter().filter_map(Value::as_str).map(|m| {
+                    models
+                        .get(m)
+                        .cloned()
+                        .unwrap_or_else(|| Err(format!("model `{m}` is not in the inventory")))
+                })),
+            },
+        };
+        configs.insert(r.id.clone(), approved);
+    }
+
+    // Endpoints with a running (or declared) schedule; scopes where a schedule's endpoint
+    // or status is unknown, or schedules were not read.
+    let mut monitored: BTreeSet<String> = BTreeSet::new();
+    let mut uncertain: BTreeMap<Scope, String> = BTreeMap::new();
+    for r in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::SageMaker::MonitoringSchedule")
+    {
+        if let Some(reason) = ["endpoint", "status"]
+            .iter()
+            .find_map(|p| unknown_reason(r, p))
+        {
+            uncertain
+                .entry(scope(r))
+                .or_insert_with(|| format!("`{}`: {reason}", r.display_name()));
+            continue;
+        }
+        // A schedule declared in a template has no status yet; it runs once created.
+        let runs = str_attr(r, "status").is_none_or(|s| s == "Scheduled");
+        if let (true, Some(e)) = (runs, str_attr(r, "endpoint")) {
+            monitored.insert(e.to_string());
+        }
+    }
+    let endpoint_scopes: BTreeSet<Scope> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::SageMaker::Endpoint")
+        .map(scope)
+        .collect();
+    for s in endpoint_scopes {
+        if let Some(reason) = not_collected_reason(
+            model,
+            &["AWS::SageMaker::MonitoringSchedule"],
+            s.0.as_deref(),
+            s.1.as_deref(),
+        ) {
+            uncertain.entry(s).or_insert(reason);
+        }
+    }
+
+    for r in model.resources.iter_mut() {
+        match r.type_name {
+            "AWS::SageMaker::Endpoint" => {
+                let serves = match unknown_reason(r, "endpointConfig") {
+                    Some(reason) => Err(reason),
+                    None => match str_attr(r, "endpointConfig") {
+                        None => Err("the endpoint configuration is not known".to_string()),
+                        Some(c) => configs.get(c).cloned().unwrap_or_else(|| {
+                            Err(format!(
+                                "endpoint configuration `{c}` is not in the inventory"
+                            ))
+                        }),
+                    },
+                };
+                set(r, "servesOnlyApprovedModels", serves.map(Value::Bool));
+                let watched = monitored.contains(&*r.id);
+                let watched = match uncertain.get(&scope(r)) {
+                    Some(reason) if !watched => Err(format!(
+                        "whether a monitoring schedule watches the endpoint is unknown: {reason}"
+                    )),
+                    _ => Ok(Value::Bool(watched)),
+                };
+                set(r, "hasScheduledMonitoring", watched);
+            }
+            "AWS::SageMaker::Model" => {
+                if let Some(reason) = unknown_reason(r, "image") {
+                    set(r, "imageInAccountEcr", Err(reason));
+                } else if let Some(image) = str_attr(r, "image") {
+                    // An image in no account's ECR registry is not in the model's, whatever
+                    // that account is.
+                    let ecr_account = image.split_once(".dkr.ecr").map(|(a, _)| a);
+                    let fact = match (r.account.as_deref(), ecr_account) {
+                        (Some(acct), _) => Ok(Value::Bool(in_account_ecr(image, acct))),
+                        (None, Some(a)) if in_account_ecr(image, a) => Err(
+                            "the model's account is unknown, so whether its ECR image is in that account is too"
+                                .to_string(),
+                        ),
+                        (None, _) => Ok(Value::Bool(false)),
+                    };
+                    set(r, "imageInAccountEcr", fact);
+                }
+            }
+            "AWS::SageMaker::MonitoringSchedule" => {
+                // A schedule that runs a named job definition has that definition's network
+                // settings; when a source could not read them they are unknown, not the
+                // defaults.
+                if let Some(def) = str_attr(r, "jobDefinitionName").map(str::to_string) {
+                    for attr in SCHEDULE_NETWORK {
+                        if !r.attributes.contains_key(attr) && r.unknown_for(attr).is_none() {
+                            set(
+                                r,
+                                attr,
+                                Err(format!(
+                                    "the schedule runs job definition `{def}`, whose network configuration is not in the inventory"
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -1114,6 +1354,40 @@ fn synthesized(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ecr_images_of_the_models_account_are_private() {
+        let acct = "111122223333";
+        for ok in [
+            "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:1.4",
+            "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/model@sha256:abcd",
+            "111122223333.dkr.ecr-fips.us-east-1.amazonaws.com/x:1",
+            "111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/x:1",
+        ] {
+            assert!(in_account_ecr(ok, acct), "{ok}");
+        }
+        for bad in [
+            // Another account's registry (the SageMaker built-in images, a vendor).
+            "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+            "public.ecr.aws/acme/model:latest",
+            "docker.io/library/python:3.12",
+            "ghcr.io/acme/model:1",
+            "registry.internal.example.com/111122223333.dkr.ecr.us-east-1.amazonaws.com/x",
+            "111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example/x",
+            "1111222233334.dkr.ecr.us-east-1.amazonaws.com/x",
+            "111122223333.dkr.ecr.us-east-1.amazonaws.com",
+        ] {
+            assert!(!in_account_ecr(bad, acct), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_definite_false_settles_a_conjunction() {
+        assert_eq!(all_of([Ok(true), Ok(true)]), Ok(true));
+        assert_eq!(all_of([Err("x".into()), Ok(false)]), Ok(false));
+        assert_eq!(all_of([Ok(true), Err("x".into())]), Err("x".into()));
+        assert_eq!(all_of([]), Ok(true));
+    }
 
     #[test]
     fn endpoint_suffixes_drop_the_region_prefix() {

@@ -232,6 +232,10 @@ static TYPES: &[TypeMapping] = &[
                     ],
                 ),
             ),
+            (
+                "models",
+                Get::Each(&["configuration", "ProductionVariants"], &["ModelName"]),
+            ),
         ],
         documents: &[],
     },
@@ -255,6 +259,10 @@ static TYPES: &[TypeMapping] = &[
             (
                 "modelPackage",
                 Get::At(&["configuration", "PrimaryContainer", "ModelPackageName"]),
+            ),
+            (
+                "image",
+                Get::At(&["configuration", "PrimaryContainer", "Image"]),
             ),
         ],
         documents: &[],

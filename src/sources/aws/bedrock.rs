@@ -164,6 +164,23 @@ async fn collect_guardrails(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batc
                             .collect();
                         f.set("contextualGroundingFilters", Some(filters));
                     }
+                    if let Some(p) = g.topic_policy() {
+                        let topics: Vec<Value> = p
+                            .topics()
+                            .iter()
+                            .map(|t| {
+                                record(&[
+                                    ("name", Some(json!(t.name()))),
+                                    ("type", s(t.r#type().map(|a| a.as_str()))),
+                                    ("inputAction", s(t.input_action().map(|a| a.as_str()))),
+                                    ("outputAction", s(t.output_action().map(|a| a.as_str()))),
+                                    ("inputEnabled", b(t.input_enabled())),
+                                    ("outputEnabled", b(t.output_enabled())),
+                                ])
+                            })
+                            .collect();
+                        f.set("topics", Some(topics));
+                    }
                 }
                 Err(e) => f.unknown(
                     &[
@@ -172,6 +189,7 @@ async fn collect_guardrails(scope: &Scope, br: &aws_sdk_bedrock::Client) -> Batc
                         "contentFilters",
                         "managedWordLists",
                         "contextualGroundingFilters",
+                        "topics",
                     ],
                     &format!("bedrock:GetGuardrail: {e}"),
                 ),

@@ -244,9 +244,15 @@ async fn endpoint_configs(scope: &Scope, sm: &Client) -> Batch {
                         }
                         f.set("dataCapture", Some(serde_json::Value::Object(capture)));
                     }
+                    let models: Vec<&str> = d
+                        .production_variants()
+                        .iter()
+                        .filter_map(|v| v.model_name())
+                        .collect();
+                    f.set("models", Some(models));
                 }
                 Err(e) => f.unknown(
-                    &["kmsKey", "dataCapture"],
+                    &["kmsKey", "dataCapture", "models"],
                     &format!("sagemaker:DescribeEndpointConfig: {e}"),
                 ),
             }
@@ -352,6 +358,7 @@ async fn models(scope: &Scope, sm: &Client) -> Batch {
                     if let Some(c) = container {
                         f.set("modelDataUrl", c.model_data_url());
                         f.set("modelPackage", c.model_package_name());
+                        f.set("image", c.image());
                     }
                 }
                 Err(e) => f.unknown(
@@ -360,6 +367,7 @@ async fn models(scope: &Scope, sm: &Client) -> Batch {
                         "vpcSubnets",
                         "modelDataUrl",
                         "modelPackage",
+                        "image",
                     ],
                     &format!("sagemaker:DescribeModel: {e}"),
                 ),
@@ -569,6 +577,7 @@ async fn schedules(scope: &Scope, sm: &Client) -> Batch {
                 f.set("endpoint", s.endpoint_name());
                 f.set("monitoringType", s.monitoring_type().map(|t| t.as_str()));
                 f.set("status", s.monitoring_schedule_status().map(|t| t.as_str()));
+                schedule_network(scope, sm, name, &mut f).await;
                 tags(scope, sm, arn, &mut f).await;
                 batch.resources.push(f);
             }
@@ -576,4 +585,98 @@ async fn schedules(scope: &Scope, sm: &Client) -> Batch {
         Err(e) => batch.miss(region, &[SCHEDULE], "sagemaker:ListMonitoringSchedules", e),
     }
     batch
+}
+
+const NETWORK: [&str; 2] = [
+    "enableNetworkIsolation",
+    "enableInterContainerTrafficEncryption",
+];
+
+/// The network settings of the job a schedule runs: its inline job definition's, or those
+/// of the job definition it names (read with the Describe operation of its monitoring
+/// type). An absent NetworkConfig is recorded as the API's defaults (both off).
+async fn schedule_network(scope: &Scope, sm: &Client, name: &str, f: &mut Found) {
+    let d = match scope
+        .call(
+            sm.describe_monitoring_schedule()
+                .monitoring_schedule_name(name)
+                .send(),
+        )
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => {
+            let reason = format!("sagemaker:DescribeMonitoringSchedule: {e}");
+            f.unknown(&NETWORK, &reason);
+            f.unknown(&["jobDefinitionName"], &reason);
+            return;
+        }
+    };
+    let Some(config) = d.monitoring_schedule_config() else {
+        return;
+    };
+    let set = |f: &mut Found, isolation: Option<bool>, encryption: Option<bool>| {
+        f.set("enableNetworkIsolation", Some(isolation.unwrap_or(false)));
+        f.set(
+            "enableInterContainerTrafficEncryption",
+            Some(encryption.unwrap_or(false)),
+        );
+    };
+    if let Some(job) = config.monitoring_job_definition() {
+        let n = job.network_config();
+        set(
+            f,
+            n.and_then(|n| n.enable_network_isolation()),
+            n.and_then(|n| n.enable_inter_container_traffic_encryption()),
+        );
+        return;
+    }
+    let Some(def) = config.monitoring_job_definition_name() else {
+        return;
+    };
+    f.set("jobDefinitionName", Some(def));
+    let kind = config
+        .monitoring_type()
+        .or(d.monitoring_type())
+        .map(|t| t.as_str().to_string());
+    macro_rules! read {
+        ($op:ident, $name:literal) => {
+            match scope.call(sm.$op().job_definition_name(def).send()).await {
+                Ok(j) => {
+                    let n = j.network_config();
+                    set(
+                        f,
+                        n.and_then(|n| n.enable_network_isolation()),
+                        n.and_then(|n| n.enable_inter_container_traffic_encryption()),
+                    );
+                }
+                Err(e) => f.unknown(&NETWORK, &format!(concat!("sagemaker:", $name, ": {}"), e)),
+            }
+        };
+    }
+    match kind.as_deref() {
+        Some("DataQuality") => read!(
+            describe_data_quality_job_definition,
+            "DescribeDataQualityJobDefinition"
+        ),
+        Some("ModelQuality") => read!(
+            describe_model_quality_job_definition,
+            "DescribeModelQualityJobDefinition"
+        ),
+        Some("ModelBias") => read!(
+            describe_model_bias_job_definition,
+            "DescribeModelBiasJobDefinition"
+        ),
+        Some("ModelExplainability") => read!(
+            describe_model_explainability_job_definition,
+            "DescribeModelExplainabilityJobDefinition"
+        ),
+        other => f.unknown(
+            &NETWORK,
+            &format!(
+                "monitoring type `{}` of job definition `{def}` is not known",
+                other.unwrap_or("(none)")
+            ),
+        ),
+    }
 }

@@ -53,6 +53,7 @@ static TYPES: &[TypeMapping] = &[
                     ],
                 ),
             ),
+            ("models", Get::Each(&["ProductionVariants"], &["ModelName"])),
         ],
         documents: &[],
     },
@@ -69,6 +70,50 @@ static TYPES: &[TypeMapping] = &[
             (
                 "modelDataUrl",
                 Get::At(&["PrimaryContainer", "ModelDataUrl"]),
+            ),
+            ("image", Get::At(&["PrimaryContainer", "Image"])),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SageMaker::Endpoint",
+        model: "AWS::SageMaker::Endpoint",
+        name: Some(&["EndpointName"]),
+        attributes: &[("endpointConfig", Get::At(&["EndpointConfigName"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SageMaker::MonitoringSchedule",
+        model: "AWS::SageMaker::MonitoringSchedule",
+        name: Some(&["MonitoringScheduleName"]),
+        attributes: &[
+            ("endpoint", Get::At(&["EndpointName"])),
+            (
+                "monitoringType",
+                Get::At(&["MonitoringScheduleConfig", "MonitoringType"]),
+            ),
+            ("status", Get::At(&["MonitoringScheduleStatus"])),
+            (
+                "jobDefinitionName",
+                Get::At(&["MonitoringScheduleConfig", "MonitoringJobDefinitionName"]),
+            ),
+            (
+                "enableNetworkIsolation",
+                Get::At(&[
+                    "MonitoringScheduleConfig",
+                    "MonitoringJobDefinition",
+                    "NetworkConfig",
+                    "EnableNetworkIsolation",
+                ]),
+            ),
+            (
+                "enableInterContainerTrafficEncryption",
+                Get::At(&[
+                    "MonitoringScheduleConfig",
+                    "MonitoringJobDefinition",
+                    "NetworkConfig",
+                    "EnableInterContainerTrafficEncryption",
+                ]),
             ),
         ],
         documents: &[],
@@ -133,6 +178,20 @@ static TYPES: &[TypeMapping] = &[
                     ],
                 ),
             ),
+            (
+                "topics",
+                Get::Records(
+                    &["TopicPolicyConfig", "TopicsConfig"],
+                    &[
+                        ("name", &["Name"]),
+                        ("type", &["Type"]),
+                        ("inputAction", &["InputAction"]),
+                        ("outputAction", &["OutputAction"]),
+                        ("inputEnabled", &["InputEnabled"]),
+                        ("outputEnabled", &["OutputEnabled"]),
+                    ],
+                ),
+            ),
         ],
         documents: &[],
     },
@@ -145,6 +204,10 @@ static TYPES: &[TypeMapping] = &[
             (
                 "guardrail",
                 Get::At(&["GuardrailConfiguration", "GuardrailIdentifier"]),
+            ),
+            (
+                "guardrailVersion",
+                Get::At(&["GuardrailConfiguration", "GuardrailVersion"]),
             ),
             ("foundationModel", Get::At(&["FoundationModel"])),
         ],

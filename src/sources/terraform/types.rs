@@ -105,6 +105,10 @@ static TYPES: &[TypeMapping] = &[
                     ],
                 ),
             ),
+            (
+                "models",
+                Get::Each(&["production_variants"], &["model_name"]),
+            ),
         ],
         documents: &[],
     },
@@ -122,6 +126,7 @@ static TYPES: &[TypeMapping] = &[
                 "modelDataUrl",
                 Get::At(&["primary_container", "model_data_url"]),
             ),
+            ("image", Get::At(&["primary_container", "image"])),
         ],
         documents: &[],
     },
@@ -185,6 +190,20 @@ static TYPES: &[TypeMapping] = &[
                     ],
                 ),
             ),
+            (
+                "topics",
+                Get::Records(
+                    &["topic_policy_config", "topics_config"],
+                    &[
+                        ("name", &["name"]),
+                        ("type", &["type"]),
+                        ("inputAction", &["input_action"]),
+                        ("outputAction", &["output_action"]),
+                        ("inputEnabled", &["input_enabled"]),
+                        ("outputEnabled", &["output_enabled"]),
+                    ],
+                ),
+            ),
         ],
         documents: &[],
     },
@@ -197,6 +216,10 @@ static TYPES: &[TypeMapping] = &[
             (
                 "guardrail",
                 Get::At(&["guardrail_configuration", "guardrail_identifier"]),
+            ),
+            (
+                "guardrailVersion",
+                Get::At(&["guardrail_configuration", "guardrail_version"]),
             ),
             ("foundationModel", Get::At(&["foundation_model"])),
         ],
