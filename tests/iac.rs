@@ -571,3 +571,50 @@ fn a_plan_supersedes_the_configuration_next_to_it() {
     );
     assert_eq!(lf.4, "not_assessed");
 }
+
+#[test]
+fn a_terraform_endpoint_options_block_enforces_https_unless_it_says_otherwise() {
+    use ailint::config::Config;
+    use ailint::engine::{RuleSet, Status};
+    use ailint::model::ModelSchema;
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("main.tf");
+    // The provider defaults `enforce_https` to true inside `domain_endpoint_options`;
+    // without the block the API default, false, applies.
+    std::fs::write(
+        &tf,
+        r#"
+resource "aws_opensearch_domain" "block_default" {
+  domain_name = "block-default"
+  domain_endpoint_options {
+    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
+  }
+}
+
+resource "aws_opensearch_domain" "no_block" {
+  domain_name = "no-block"
+}
+
+resource "aws_opensearch_domain" "explicit_off" {
+  domain_name = "explicit-off"
+  domain_endpoint_options {
+    enforce_https = false
+  }
+}
+"#,
+    )
+    .unwrap();
+    let mut rules = RuleSet::load(&[], ModelSchema::builtin()).unwrap();
+    rules.rules.retain(|r| r.meta.id == "AIL-TLS-002");
+    let report = ailint::audit_paths(&[tf], &Config::default(), &rules);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut failed: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| f.resource.name.to_string())
+        .collect();
+    failed.sort();
+    assert_eq!(failed, ["explicit-off", "no-block"]);
+    assert_eq!(report.per_rule["AIL-TLS-002"].pass, 1);
+}

@@ -1110,7 +1110,7 @@ fn prepare(item: &mut Item) {
 fn source_path(get: &Get) -> Option<&'static [&'static str]> {
     match get {
         Get::At(p) | Get::Translated(p, _) | Get::Record(p, _) | Get::Records(p, _) => Some(p),
-        Get::Each(p, _) => Some(p),
+        Get::Each(p, _) | Get::BlockDefault(p, _) => Some(p),
         Get::Fixed(_) => None,
     }
 }

@@ -67,6 +67,10 @@ pub enum Get {
     /// A fixed value: what declaring the resource implies (a key a template creates is
     /// customer-managed).
     Fixed(&'static str),
+    /// The value at a path, or the given one when the block holding it is written without
+    /// it: an argument whose provider default differs from the API's (a Terraform
+    /// `domain_endpoint_options` block without `enforce_https` enforces HTTPS).
+    BlockDefault(Path, &'static str),
 }
 
 /// How one source type maps to a model type.
@@ -383,7 +387,8 @@ impl Context<'_> {
                 | Get::Translated(p, _)
                 | Get::Record(p, _)
                 | Get::Records(p, _)
-                | Get::Each(p, _) => *p,
+                | Get::Each(p, _)
+                | Get::BlockDefault(p, _) => *p,
                 Get::Fixed(_) => continue,
             };
             let Some((line, node)) = lookup(&d.properties, path) else {
@@ -441,6 +446,24 @@ impl Context<'_> {
                     return Ok(None);
                 }
                 self.value(node, ty)
+                    .map(|v| Some((line, v)))
+                    .map_err(|b| (line, b))
+            }
+            Get::BlockDefault(path, default) => {
+                if let Some(found) = self.read(root, &Get::At(path), ty)? {
+                    return Ok(Some(found));
+                }
+                let Some((line, _)) = lookup(root, &path[..path.len().saturating_sub(1)])
+                    .filter(|(_, block)| !block.is_null() && path.len() > 1)
+                else {
+                    return Ok(None);
+                };
+                let tree = match *default {
+                    "true" => Tree::Bool(true),
+                    "false" => Tree::Bool(false),
+                    other => Tree::String(other.to_string()),
+                };
+                self.value(&Node::new(line, tree), ty)
                     .map(|v| Some((line, v)))
                     .map_err(|b| (line, b))
             }
@@ -661,6 +684,11 @@ pub fn render_mappings(kinds: &[(&str, &Mappings)]) -> String {
         ),
         Get::Each(p, inner) => format!("`{}[].{}`", path(p), path(inner)),
         Get::Fixed(v) => format!("always `{v}`"),
+        Get::BlockDefault(p, v) => format!(
+            "`{}` (`{v}` when `{}` omits it)",
+            path(p),
+            path(&p[..p.len() - 1])
+        ),
     };
     let mut out = String::new();
     for (kind, m) in kinds {

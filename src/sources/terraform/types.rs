@@ -397,9 +397,11 @@ const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
     attributes: &[
         ("encryptionAtRest", Get::At(&["encrypt_at_rest", "enabled"])),
         ("kmsKey", Get::At(&["encrypt_at_rest", "kms_key_id"])),
+        // The provider defaults `enforce_https` to true inside the block; without the
+        // block it sends no endpoint options and the API default (false) applies.
         (
             "enforceHttps",
-            Get::At(&["domain_endpoint_options", "enforce_https"]),
+            Get::BlockDefault(&["domain_endpoint_options", "enforce_https"], "true"),
         ),
         (
             "tlsSecurityPolicy",
