@@ -672,7 +672,11 @@ resource "aws_sagemaker_model" "m" {
     rules.rules.retain(|r| r.meta.id == "AIL-GOV-001");
     let report = ailint::audit_paths(std::slice::from_ref(&cfn), &Config::default(), &rules);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!(report.per_rule["AIL-GOV-001"].pass, 1, "{:?}", report.findings);
+    assert_eq!(
+        report.per_rule["AIL-GOV-001"].pass, 1,
+        "{:?}",
+        report.findings
+    );
 
     let schema = ModelSchema::builtin();
     let (collected, errors) = read_inputs_with(&[tf], schema, &ReadOptions::default());
