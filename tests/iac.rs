@@ -618,3 +618,79 @@ resource "aws_opensearch_domain" "explicit_off" {
     assert_eq!(failed, ["explicit-off", "no-block"]);
     assert_eq!(report.per_rule["AIL-TLS-002"].pass, 1);
 }
+
+#[test]
+fn a_model_created_from_a_model_package_is_judged_by_the_package() {
+    use ailint::config::Config;
+    use ailint::engine::{RuleSet, Status};
+    use ailint::model::ModelSchema;
+    let dir = tempfile::tempdir().unwrap();
+    let cfn = dir.path().join("stack.yaml");
+    std::fs::write(
+        &cfn,
+        r#"
+Resources:
+  Package:
+    Type: AWS::SageMaker::ModelPackage
+    Properties:
+      ModelPackageGroupName: fraud
+      ModelApprovalStatus: Approved
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      PrimaryContainer:
+        ModelPackageName: !Ref Package
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - ModelName: !GetAtt Model.ModelName
+  Endpoint:
+    Type: AWS::SageMaker::Endpoint
+    Properties:
+      EndpointName: from-package
+      EndpointConfigName: !GetAtt Config.EndpointConfigName
+"#,
+    )
+    .unwrap();
+    // Terraform has no model package resource: a package named by ARN is not in the
+    // configuration, so whether it is approved is unknown, not "no package".
+    let tf = dir.path().join("main.tf");
+    std::fs::write(
+        &tf,
+        r#"
+resource "aws_sagemaker_model" "m" {
+  name = "from-registry"
+  primary_container {
+    model_package_name = "arn:aws:sagemaker:us-east-1:111122223333:model-package/fraud/3"
+  }
+}
+"#,
+    )
+    .unwrap();
+    let mut rules = RuleSet::load(&[], ModelSchema::builtin()).unwrap();
+    rules.rules.retain(|r| r.meta.id == "AIL-GOV-001");
+    let report = ailint::audit_paths(std::slice::from_ref(&cfn), &Config::default(), &rules);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        report.per_rule["AIL-GOV-001"].pass, 1,
+        "{:?}",
+        report.findings
+    );
+
+    let schema = ModelSchema::builtin();
+    let (collected, errors) = read_inputs_with(&[tf], schema, &ReadOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    let (model, _) = Model::build(collected, schema);
+    let m = model
+        .resources
+        .iter()
+        .find(|r| r.type_name == "AWS::SageMaker::Model")
+        .unwrap();
+    assert!(
+        m.unknown.iter().any(|u| u.path == "modelPackage"),
+        "{:?}",
+        m.unknown
+    );
+    assert!(!report.findings.iter().any(|f| f.status == Status::Fail));
+}

@@ -72,6 +72,21 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["PrimaryContainer", "ModelDataUrl"]),
             ),
             ("image", Get::At(&["PrimaryContainer", "Image"])),
+            (
+                "modelPackage",
+                Get::At(&["PrimaryContainer", "ModelPackageName"]),
+            ),
+        ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SageMaker::ModelPackage",
+        model: "AWS::SageMaker::ModelPackage",
+        name: Some(&["ModelPackageName"]),
+        attributes: &[
+            ("group", Get::At(&["ModelPackageGroupName"])),
+            ("approvalStatus", Get::At(&["ModelApprovalStatus"])),
+            ("kmsKey", Get::At(&["SecurityConfig", "KmsKeyId"])),
         ],
         documents: &[],
     },

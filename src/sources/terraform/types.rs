@@ -127,6 +127,10 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["primary_container", "model_data_url"]),
             ),
             ("image", Get::At(&["primary_container", "image"])),
+            (
+                "modelPackage",
+                Get::At(&["primary_container", "model_package_name"]),
+            ),
         ],
         documents: &[],
     },
