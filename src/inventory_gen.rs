@@ -1523,7 +1523,9 @@ impl Gen {
             "foundationModel".into(),
             json!(*self.rng.pick(&FOUNDATION_MODELS)),
         );
-        if let Some(profile) = self.extra(|g| g.application_profile_ref(at, "agent.application-profile")) {
+        if let Some(profile) =
+            self.extra(|g| g.application_profile_ref(at, "agent.application-profile"))
+        {
             attrs.insert("foundationModel".into(), json!(profile));
         }
         let mut r = resource("AWS::Bedrock::Agent", &arn, name, at);
@@ -1953,7 +1955,12 @@ impl Gen {
     /// unapproved region.
     fn stray_training(&mut self, at: &At, user: &str, project: &str) {
         let bucket = self.unique("stray-bucket", format!("{user}-poc-training-{}", at.region));
-        let mut r = resource("AWS::S3::Bucket", &format!("arn:aws:s3:::{bucket}"), &bucket, at);
+        let mut r = resource(
+            "AWS::S3::Bucket",
+            &format!("arn:aws:s3:::{bucket}"),
+            &bucket,
+            at,
+        );
         let tags = self.tags(project, "dev", "research");
         r.insert("tags".into(), tags);
         r.insert("attributes".into(), json!({}));

@@ -177,7 +177,8 @@ fn buckets(model: &mut Model) {
         } else {
             bucket.and_then(s3_bucket_of)
         };
-        let unknown = unknown_reason(r, path).map(|reason| format!("`{}`: {reason}", r.display_name()));
+        let unknown =
+            unknown_reason(r, path).map(|reason| format!("`{}`: {reason}", r.display_name()));
         let mut users = vec![&mut ai];
         if r.type_name == INVOCATION_LOGGING {
             users.push(&mut logs);
@@ -214,7 +215,11 @@ fn buckets(model: &mut Model) {
         if r.type_name != "AWS::S3::Bucket" {
             return;
         }
-        set(r, "aiData", ai.judge(r, "an AI resource stores data in the bucket"));
+        set(
+            r,
+            "aiData",
+            ai.judge(r, "an AI resource stores data in the bucket"),
+        );
         set(
             r,
             "invocationLogs",
@@ -1196,9 +1201,15 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
 const AI_KEY_REFERENCES: [(&str, &[&str]); 11] = [
     ("AWS::SageMaker::NotebookInstance", &["kmsKey"]),
     ("AWS::SageMaker::Domain", &["kmsKey"]),
-    ("AWS::SageMaker::EndpointConfig", &["kmsKey", "dataCapture.kmsKey"]),
+    (
+        "AWS::SageMaker::EndpointConfig",
+        &["kmsKey", "dataCapture.kmsKey"],
+    ),
     ("AWS::SageMaker::ModelPackage", &["kmsKey"]),
-    ("AWS::SageMaker::TrainingJob", &["outputKmsKey", "volumeKmsKey"]),
+    (
+        "AWS::SageMaker::TrainingJob",
+        &["outputKmsKey", "volumeKmsKey"],
+    ),
     ("AWS::Bedrock::Guardrail", &["kmsKey"]),
     ("AWS::Bedrock::Agent", &["kmsKey"]),
     ("AWS::Bedrock::DataSource", &["kmsKey"]),
@@ -1274,11 +1285,10 @@ fn keys(model: &mut Model) {
     {
         let value = if used.contains(&*r.id) {
             Ok(Value::Bool(true))
-        } else if let Some(reason) = maybe
-            .get(&*r.id)
-            .or_else(|| uncertain.get(&r.account))
-        {
-            Err(format!("whether an AI resource uses the key is unknown: {reason}"))
+        } else if let Some(reason) = maybe.get(&*r.id).or_else(|| uncertain.get(&r.account)) {
+            Err(format!(
+                "whether an AI resource uses the key is unknown: {reason}"
+            ))
         } else {
             Ok(Value::Bool(false))
         };
