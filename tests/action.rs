@@ -105,7 +105,8 @@ fn markdown_summarizes_the_demo() {
         "{md}"
     );
     assert!(md.contains(&format!("**Failed:** {fail} (")));
-    assert_eq!(table_rows(&md).len() as u64, fail);
+    // The table holds at most 200 rows.
+    assert_eq!(table_rows(&md).len() as u64, fail.min(200));
     settings().bind(|| insta::assert_snapshot!("action-demo-markdown", md));
 }
 
@@ -423,7 +424,7 @@ fn script_with_fail_on_none_records_exit_0() {
         run.log
     );
     assert!(
-        run.summary.contains("## ailint: 156 failed"),
+        run.summary.contains("## ailint: 235 failed"),
         "{}",
         run.summary
     );
@@ -546,7 +547,7 @@ fn script_runs_outside_github() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("## ailint: 156 failed"),
+        stdout(&o).contains("## ailint: 235 failed"),
         "{}",
         stdout(&o)
     );
