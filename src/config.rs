@@ -19,6 +19,7 @@ pub struct Config {
     pub cloudtrail: CloudTrail,
     pub governance: Governance,
     pub monitoring: Monitoring,
+    pub lakeformation: LakeFormation,
     pub rules: RuleSelection,
     pub cloudformation: CloudFormation,
     /// Who may use which data and models (`[intent]`).
@@ -150,11 +151,20 @@ pub struct Models {
     pub approved: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Tags {
     /// Tag keys every AI resource must carry.
     pub required: Vec<String>,
+}
+
+impl Default for Tags {
+    /// The cost-allocation tags of the AWS AI/ML reference.
+    fn default() -> Self {
+        Tags {
+            required: strings(&["CostCenter", "Project", "Owner", "Environment"]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,6 +188,15 @@ pub struct Governance {
 pub struct Monitoring {
     /// Minimum data-capture `InitialSamplingPercentage`, 1 to 100.
     pub min_sampling_percentage: i64,
+}
+
+/// Lake Formation choices.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LakeFormation {
+    /// Principal ARNs allowed as data-lake administrators. Empty: administrators are not
+    /// judged, since no default list can fit an organisation's accounts.
+    pub admins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -557,7 +557,7 @@ impl Gen {
             if first_in_account {
                 g.account_public_access_block(&at);
             }
-            g.invocation_logging(&at);
+            g.invocation_logging(&at, &key);
             g.system_inference_profiles(&at);
         });
     }
@@ -917,7 +917,20 @@ impl Gen {
     /// The project's key: its own customer key most of the time, else the platform's.
     fn project_key(&mut self, scope: usize, at: &At, project: &str, env: &str, team: &str) -> Key {
         if self.rng.chance(0.6) {
-            self.kms_key(at, project, project, env, team)
+            let key = self.kms_key(at, project, project, env, team);
+            // A project key being retired while the project still uses it.
+            if !self.extra(|g| g.ok("kms.key-state")) {
+                if let Some(Value::Object(r)) = self.out.last_mut() {
+                    if r.get("id") == Some(&json!(key.arn)) {
+                        r.insert("attributes".into(), {
+                            let mut a = r["attributes"].as_object().cloned().unwrap_or_default();
+                            a.insert("keyState".into(), json!("PendingDeletion"));
+                            Value::Object(a)
+                        });
+                    }
+                }
+            }
+            key
         } else {
             self.scopes[scope]
                 .key
@@ -1510,6 +1523,11 @@ impl Gen {
             "foundationModel".into(),
             json!(*self.rng.pick(&FOUNDATION_MODELS)),
         );
+        if let Some(profile) =
+            self.extra(|g| g.application_profile_ref(at, "agent.application-profile"))
+        {
+            attrs.insert("foundationModel".into(), json!(profile));
+        }
         let mut r = resource("AWS::Bedrock::Agent", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
@@ -1537,11 +1555,14 @@ impl Gen {
         let mut r = resource("AWS::Bedrock::KnowledgeBase", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
+        let embedding = self
+            .extra(|g| g.application_profile_ref(at, "kb.application-profile"))
+            .unwrap_or_else(|| format!("arn:aws:bedrock:{}::foundation-model/{model}", at.region));
         r.insert(
             "attributes".into(),
             json!({
                 "storageType": storage,
-                "embeddingModelArn": format!("arn:aws:bedrock:{}::foundation-model/{model}", at.region),
+                "embeddingModelArn": embedding,
             }),
         );
         if let (Some(c), Some(Value::Object(attrs))) = (collection, r.get_mut("attributes")) {
@@ -1804,6 +1825,7 @@ impl Gen {
                 self.guardrail_without_key(&at, &name, &project);
             }
         }
+        self.extra(|g| g.stray_training(&at, user, &project));
     }
 
     /// A proof-of-concept guardrail: default key, a medium HATE filter and nothing else.
@@ -1878,7 +1900,7 @@ impl Gen {
 
     /// Bedrock model invocation logging of the account in the region: to S3, CloudWatch
     /// Logs or both, or (for the bad draws) not configured.
-    fn invocation_logging(&mut self, at: &At) {
+    fn invocation_logging(&mut self, at: &At, key: &Key) {
         let id = format!("{}/{}/model-invocation-logging", at.account, at.region);
         let mut attrs = Map::new();
         let enabled = self.ok("bedrock.invocation-logging");
@@ -1886,17 +1908,14 @@ impl Gen {
         if enabled {
             attrs.insert(
                 "textDataDeliveryEnabled".into(),
-                json!(self.rng.chance(0.9)),
+                json!(self.ok("bedrock.text-delivery")),
             );
             let to = self.rng.below(3);
-            if to != 1 {
-                attrs.insert(
-                    "s3Bucket".into(),
-                    json!(format!(
-                        "bedrock-invocation-logs-{}-{}",
-                        at.account, at.region
-                    )),
-                );
+            // Every configuration delivers to S3; two in three also to CloudWatch Logs.
+            {
+                let name = format!("bedrock-invocation-logs-{}-{}", at.account, at.region);
+                attrs.insert("s3Bucket".into(), json!(name));
+                self.invocation_log_bucket(at, &name, key);
             }
             if to != 0 {
                 attrs.insert(
@@ -1912,6 +1931,57 @@ impl Gen {
             at,
         );
         r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// The bucket model invocation logs are delivered to: SSE-KMS with the platform key,
+    /// or, for the bad draws, S3-managed keys.
+    fn invocation_log_bucket(&mut self, at: &At, name: &str, key: &Key) {
+        let mut attrs = Map::new();
+        if self.ok("kms.invocation-log-bucket") {
+            attrs.insert("sseAlgorithm".into(), json!("aws:kms"));
+            attrs.insert("kmsKey".into(), json!(key.arn));
+        } else {
+            attrs.insert("sseAlgorithm".into(), json!("AES256"));
+        }
+        let mut r = resource("AWS::S3::Bucket", &format!("arn:aws:s3:::{name}"), name, at);
+        let tags = self.tags("bedrock-logging", "prod", "security");
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// A proof of concept's training job writing its output to a bucket in the same
+    /// unapproved region.
+    fn stray_training(&mut self, at: &At, user: &str, project: &str) {
+        let bucket = self.unique("stray-bucket", format!("{user}-poc-training-{}", at.region));
+        let mut r = resource(
+            "AWS::S3::Bucket",
+            &format!("arn:aws:s3:::{bucket}"),
+            &bucket,
+            at,
+        );
+        let tags = self.tags(project, "dev", "research");
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), json!({}));
+        self.emit(r);
+        let suffix = self.rng.hex(6);
+        let job = self.unique("stray-job", format!("{user}-poc-finetune-{suffix}"));
+        let arn = format!(
+            "arn:aws:sagemaker:{}:{}:training-job/{job}",
+            at.region, at.account
+        );
+        let mut r = resource("AWS::SageMaker::TrainingJob", &arn, &job, at);
+        let tags = self.tags(project, "dev", "research");
+        r.insert("tags".into(), tags);
+        r.insert(
+            "attributes".into(),
+            json!({
+                "status": "Completed",
+                "vpcSubnets": [],
+                "outputS3Uri": format!("s3://{bucket}/output/"),
+            }),
+        );
         self.emit(r);
     }
 
@@ -1960,6 +2030,19 @@ impl Gen {
             json!({"profileType": "APPLICATION", "destinationRegions": [at.region]}),
         );
         self.emit(r);
+    }
+
+    /// For the good draws of `fact`, the ARN of an application inference profile a caller
+    /// invokes instead of the model itself.
+    fn application_profile_ref(&mut self, at: &At, fact: &'static str) -> Option<String> {
+        self.ok(fact).then(|| {
+            format!(
+                "arn:aws:bedrock:{}:{}:application-inference-profile/{}",
+                at.region,
+                at.account,
+                self.rng.lower_alnum(12)
+            )
+        })
     }
 
     /// The version an agent's guardrail is pinned to; the bad draws use the working draft.

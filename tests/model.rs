@@ -347,3 +347,72 @@ fn guardrail_filters_count_only_when_enabled_and_blocking() {
         ailint::model::Value::Decimal(7500)
     );
 }
+
+#[test]
+fn invocation_log_buckets_and_keys_used_by_ai_are_derived() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::KMS::Key", "id": "arn:aws:kms:us-east-1:111122223333:key/used", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"keyManager": "CUSTOMER"}},
+        {"type": "AWS::KMS::Key", "id": "arn:aws:kms:us-east-1:111122223333:key/trail-only", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"keyManager": "CUSTOMER"}},
+        {"type": "AWS::S3::Bucket", "id": "arn:aws:s3:::logs", "name": "logs", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"sseAlgorithm": "aws:kms", "kmsKey": "arn:aws:kms:us-east-1:111122223333:key/used"}},
+        {"type": "AWS::S3::Bucket", "id": "arn:aws:s3:::other", "name": "other", "account": "111122223333", "region": "us-east-1"},
+        {"type": "AWS::CloudTrail::Trail", "id": "t", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"kmsKey": "arn:aws:kms:us-east-1:111122223333:key/trail-only"}},
+        {"type": "AWS::Bedrock::ModelInvocationLogging", "id": "l", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"enabled": true, "s3Bucket": "logs"}},
+        {"type": "AWS::Bedrock::Agent", "id": "a", "account": "111122223333", "region": "us-east-1",
+         "tags": {"Project": "p"}},
+        {"type": "AWS::Bedrock::Guardrail", "id": "g", "account": "111122223333", "region": "eu-west-1",
+         "unknown": [{"path": "tags", "reason": "bedrock:ListTagsForResource was denied"}]}]}"#,
+    );
+    let logs = m.get("AWS::S3::Bucket", "arn:aws:s3:::logs").unwrap();
+    assert_eq!(logs.attributes["invocationLogs"], true);
+    assert_eq!(logs.attributes["aiData"], true);
+    let other = m.get("AWS::S3::Bucket", "arn:aws:s3:::other").unwrap();
+    assert_eq!(other.attributes["invocationLogs"], false);
+    // The log bucket holds AI data, so its key is used by AI; a trail is not an AI resource.
+    let used = "arn:aws:kms:us-east-1:111122223333:key/used";
+    assert_eq!(
+        m.get("AWS::KMS::Key", used).unwrap().attributes["usedByAi"],
+        true
+    );
+    let trail_only = "arn:aws:kms:us-east-1:111122223333:key/trail-only";
+    assert_eq!(
+        m.get("AWS::KMS::Key", trail_only).unwrap().attributes["usedByAi"],
+        false
+    );
+    let agent = m.get("AWS::Bedrock::Agent", "a").unwrap();
+    assert_eq!(
+        agent.attributes["tagKeys"].as_set().unwrap().len(),
+        1,
+        "{:?}",
+        agent.attributes
+    );
+    let guardrail = m.get("AWS::Bedrock::Guardrail", "g").unwrap();
+    assert!(guardrail.unknown_for("tagKeys").is_some());
+    // Logging is on where configured; a Bedrock region without a configuration has it off.
+    let use1 = m.get("AWS::Region", "111122223333/us-east-1").unwrap();
+    assert_eq!(use1.attributes["invocationLogging"], true);
+    let euw1 = m.get("AWS::Region", "111122223333/eu-west-1").unwrap();
+    assert_eq!(euw1.attributes["invocationLogging"], false);
+}
+
+#[test]
+fn invocation_logging_not_collected_makes_its_facts_unknown() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1",
+        "resources": [
+          {"type": "AWS::Bedrock::Agent", "id": "a", "account": "111122223333", "region": "us-east-1"},
+          {"type": "AWS::S3::Bucket", "id": "arn:aws:s3:::b", "name": "b", "account": "111122223333", "region": "us-east-1"}],
+        "notCollected": [{"account": "111122223333", "region": "us-east-1", "types": ["AWS::Bedrock::ModelInvocationLogging"],
+                          "operation": "bedrock:GetModelInvocationLoggingConfiguration", "reason": "AccessDenied"}]}"#,
+    );
+    let region = m.get("AWS::Region", "111122223333/us-east-1").unwrap();
+    assert!(region.unknown_for("invocationLogging").is_some());
+    let bucket = m.get("AWS::S3::Bucket", "arn:aws:s3:::b").unwrap();
+    assert!(bucket.unknown_for("invocationLogs").is_some());
+    assert!(bucket.unknown_for("aiData").is_some());
+}

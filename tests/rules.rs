@@ -190,7 +190,8 @@ fn rule_metadata_is_complete_and_consistent() {
             m.control
         );
         assert!(
-            m.resource_type.is_some() || m.id.starts_with("AIL-RES-"),
+            // Residency and required tags judge every AI type with one check.
+            m.resource_type.is_some() || m.id.starts_with("AIL-RES-") || m.id == "AIL-TAG-001",
             "{}: scope the rule with `resource is T`",
             m.id
         );

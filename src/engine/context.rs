@@ -84,6 +84,13 @@ pub fn build(config: &Config) -> Context {
                 ),
             ]),
         ),
+        (
+            "lakeFormation",
+            record(vec![(
+                "allowedAdmins",
+                strings(&config.lakeformation.admins),
+            )]),
+        ),
     ];
     #[allow(clippy::expect_used)]
     Context::from_pairs(fields.into_iter().map(|(k, v)| (k.to_string(), v)))

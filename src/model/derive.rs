@@ -14,6 +14,8 @@ use super::{AccountInfo, Location, Model, Resource, Unknown};
 
 pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
     buckets(model);
+    keys(model);
+    tag_keys(model);
     vpcs(model);
     guardrails(model);
     sagemaker(model);
@@ -124,38 +126,71 @@ fn s3_bucket_of(uri: &str) -> Option<&str> {
         .filter(|b| !b.is_empty())
 }
 
-/// The types whose S3 URIs make a bucket hold AI data.
-const AI_DATA_REFERRERS: [&str; 2] = ["AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig"];
+/// The types whose S3 URIs (or bucket names) make a bucket hold AI data.
+const AI_DATA_REFERRERS: [&str; 4] = [
+    "AWS::SageMaker::Model",
+    "AWS::SageMaker::EndpointConfig",
+    "AWS::SageMaker::TrainingJob",
+    INVOCATION_LOGGING,
+];
+
+const INVOCATION_LOGGING: &str = "AWS::Bedrock::ModelInvocationLogging";
+
+/// Bucket names some resources write to, and the accounts where a referrer's value is
+/// unknown or referrers were not read: any other bucket there might be written to.
+#[derive(Default)]
+struct BucketUse {
+    names: BTreeSet<String>,
+    uncertain: BTreeMap<Option<Arc<str>>, String>,
+}
+
+impl BucketUse {
+    fn judge(&self, r: &Resource, what: &str) -> Result<Value, String> {
+        let used = self.names.contains(bucket_name(r));
+        match self.uncertain.get(&r.account) {
+            Some(reason) if !used => Err(format!("whether {what} is unknown: {reason}")),
+            _ => Ok(Value::Bool(used)),
+        }
+    }
+}
 
 fn buckets(model: &mut Model) {
-    let mut ai_buckets: BTreeSet<String> = BTreeSet::new();
-    // Accounts where a referrer's URI is unknown, or referrers were not read: any bucket
-    // there might hold AI data.
-    let mut uncertain: BTreeMap<Option<Arc<str>>, String> = BTreeMap::new();
+    let mut ai = BucketUse::default();
+    let mut logs = BucketUse::default();
     for r in &model.resources {
-        let uris = match r.type_name {
-            "AWS::SageMaker::Model" => vec![str_attr(r, "modelDataUrl")],
-            "AWS::SageMaker::EndpointConfig" => vec![r
-                .attributes
-                .get("dataCapture")
-                .and_then(|d| d.get("destinationS3Uri"))
-                .and_then(Value::as_str)],
+        let (path, bucket) = match r.type_name {
+            "AWS::SageMaker::Model" => ("modelDataUrl", str_attr(r, "modelDataUrl")),
+            "AWS::SageMaker::EndpointConfig" => (
+                "dataCapture",
+                r.attributes
+                    .get("dataCapture")
+                    .and_then(|d| d.get("destinationS3Uri"))
+                    .and_then(Value::as_str),
+            ),
+            "AWS::SageMaker::TrainingJob" => ("outputS3Uri", str_attr(r, "outputS3Uri")),
+            // The logging configuration names the bucket itself, not a URI.
+            INVOCATION_LOGGING => ("s3Bucket", str_attr(r, "s3Bucket")),
             _ => continue,
         };
-        if let Some(reason) = ["modelDataUrl", "dataCapture"]
-            .iter()
-            .find_map(|p| unknown_reason(r, p))
-        {
-            uncertain
-                .entry(r.account.clone())
-                .or_insert_with(|| format!("`{}`: {reason}", r.display_name()));
+        let bucket = if r.type_name == INVOCATION_LOGGING {
+            bucket.filter(|b| !b.is_empty())
+        } else {
+            bucket.and_then(s3_bucket_of)
+        };
+        let unknown =
+            unknown_reason(r, path).map(|reason| format!("`{}`: {reason}", r.display_name()));
+        let mut users = vec![&mut ai];
+        if r.type_name == INVOCATION_LOGGING {
+            users.push(&mut logs);
         }
-        ai_buckets.extend(
-            uris.into_iter()
-                .flatten()
-                .filter_map(s3_bucket_of)
-                .map(str::to_string),
-        );
+        for u in users {
+            if let Some(reason) = &unknown {
+                u.uncertain
+                    .entry(r.account.clone())
+                    .or_insert_with(|| reason.clone());
+            }
+            u.names.extend(bucket.map(str::to_string));
+        }
     }
     let accounts: BTreeSet<Option<Arc<str>>> = model
         .resources
@@ -166,7 +201,12 @@ fn buckets(model: &mut Model) {
     for acct in accounts {
         if let Some(reason) = not_collected_reason(model, &AI_DATA_REFERRERS, acct.as_deref(), None)
         {
-            uncertain.entry(acct).or_insert(reason);
+            ai.uncertain.entry(acct.clone()).or_insert(reason);
+        }
+        if let Some(reason) =
+            not_collected_reason(model, &[INVOCATION_LOGGING], acct.as_deref(), None)
+        {
+            logs.uncertain.entry(acct).or_insert(reason);
         }
     }
     use rayon::prelude::*;
@@ -175,14 +215,16 @@ fn buckets(model: &mut Model) {
         if r.type_name != "AWS::S3::Bucket" {
             return;
         }
-        let ai = ai_buckets.contains(bucket_name(r));
-        let ai = match uncertain.get(&r.account) {
-            Some(reason) if !ai => Err(format!(
-                "whether a SageMaker model or endpoint uses the bucket is unknown: {reason}"
-            )),
-            _ => Ok(Value::Bool(ai)),
-        };
-        set(r, "aiData", ai);
+        set(
+            r,
+            "aiData",
+            ai.judge(r, "an AI resource stores data in the bucket"),
+        );
+        set(
+            r,
+            "invocationLogs",
+            logs.judge(r, "model invocation logs are delivered to the bucket"),
+        );
         let tls = match document(r, "policy") {
             Err(reason) => Err(reason),
             Ok(None) => Ok((false, false)),
@@ -1152,6 +1194,142 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
 }
 
 // ---------------------------------------------------------------------------------------
+// KMS keys: which ones AI resources use (after references are resolved to key ids).
+
+/// AI resource types and the attribute paths that name a key. A bucket's key counts only
+/// when the bucket holds AI data.
+const AI_KEY_REFERENCES: [(&str, &[&str]); 11] = [
+    ("AWS::SageMaker::NotebookInstance", &["kmsKey"]),
+    ("AWS::SageMaker::Domain", &["kmsKey"]),
+    (
+        "AWS::SageMaker::EndpointConfig",
+        &["kmsKey", "dataCapture.kmsKey"],
+    ),
+    ("AWS::SageMaker::ModelPackage", &["kmsKey"]),
+    (
+        "AWS::SageMaker::TrainingJob",
+        &["outputKmsKey", "volumeKmsKey"],
+    ),
+    ("AWS::Bedrock::Guardrail", &["kmsKey"]),
+    ("AWS::Bedrock::Agent", &["kmsKey"]),
+    ("AWS::Bedrock::DataSource", &["kmsKey"]),
+    ("AWS::Bedrock::CustomModel", &["kmsKey"]),
+    ("AWS::OpenSearchService::Domain", &["kmsKey"]),
+    ("AWS::S3::Bucket", &["kmsKey"]),
+];
+
+fn attr_path<'a>(r: &'a Resource, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let first = r.attributes.get(parts.next()?)?;
+    parts.try_fold(first, |v, p| v.get(p))
+}
+
+fn keys(model: &mut Model) {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    // Keys a bucket of unknown AI use names, and accounts where an AI resource's key is
+    // unknown or AI resources were not read: any other key there might be used.
+    let mut maybe: BTreeMap<String, String> = BTreeMap::new();
+    let mut uncertain: BTreeMap<Option<Arc<str>>, String> = BTreeMap::new();
+    for r in &model.resources {
+        let Some((_, paths)) = AI_KEY_REFERENCES.iter().find(|(t, _)| *t == r.type_name) else {
+            continue;
+        };
+        let ai = if r.type_name == "AWS::S3::Bucket" {
+            match unknown_reason(r, "aiData") {
+                Some(reason) => Err(reason),
+                None => Ok(bool_attr(r, "aiData") == Some(true)),
+            }
+        } else {
+            Ok(true)
+        };
+        for path in paths.iter() {
+            if let Some(reason) = unknown_reason(r, path) {
+                if ai != Ok(false) {
+                    uncertain
+                        .entry(r.account.clone())
+                        .or_insert_with(|| format!("`{}`: {reason}", r.display_name()));
+                }
+            }
+            let Some(key) = attr_path(r, path).and_then(Value::as_str) else {
+                continue;
+            };
+            match &ai {
+                Ok(true) => {
+                    used.insert(key.to_string());
+                }
+                Ok(false) => {}
+                Err(reason) => {
+                    maybe
+                        .entry(key.to_string())
+                        .or_insert_with(|| format!("`{}`: {reason}", r.display_name()));
+                }
+            }
+        }
+    }
+    let types: Vec<&str> = AI_KEY_REFERENCES.iter().map(|(t, _)| *t).collect();
+    let accounts: BTreeSet<Option<Arc<str>>> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == KMS_KEY)
+        .map(|r| r.account.clone())
+        .collect();
+    for acct in accounts {
+        if let Some(reason) = not_collected_reason(model, &types, acct.as_deref(), None) {
+            uncertain.entry(acct).or_insert(reason);
+        }
+    }
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == KMS_KEY)
+    {
+        let value = if used.contains(&*r.id) {
+            Ok(Value::Bool(true))
+        } else if let Some(reason) = maybe.get(&*r.id).or_else(|| uncertain.get(&r.account)) {
+            Err(format!(
+                "whether an AI resource uses the key is unknown: {reason}"
+            ))
+        } else {
+            Ok(Value::Bool(false))
+        };
+        set(r, "usedByAi", value);
+    }
+}
+
+const KMS_KEY: &str = "AWS::KMS::Key";
+
+// ---------------------------------------------------------------------------------------
+// Tags: Cedar cannot ask whether a resource carries every key of a set, so the keys are
+// listed as a set attribute.
+
+/// The AI types judged for required tags.
+const TAGGED_AI_TYPES: [&str; 9] = [
+    "AWS::SageMaker::NotebookInstance",
+    "AWS::SageMaker::Domain",
+    "AWS::SageMaker::Endpoint",
+    "AWS::SageMaker::TrainingJob",
+    "AWS::Bedrock::Guardrail",
+    "AWS::Bedrock::Agent",
+    "AWS::Bedrock::KnowledgeBase",
+    "AWS::Bedrock::InferenceProfile",
+    "AWS::OpenSearchServerless::Collection",
+];
+
+fn tag_keys(model: &mut Model) {
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| TAGGED_AI_TYPES.contains(&r.type_name))
+    {
+        let keys = match unknown_reason(r, "tags") {
+            Some(reason) => Err(reason),
+            None => Ok(Value::strings(r.tags.iter().map(|(k, _)| k.to_string()))),
+        };
+        set(r, "tagKeys", keys);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Accounts and regions, with the facts that span resources.
 
 const BEDROCK_TYPES: [&str; 3] = [
@@ -1170,6 +1348,10 @@ type AccountRegion = (Arc<str>, Arc<str>);
 struct RegionFacts {
     bedrock: bool,
     sagemaker: bool,
+    /// Whether a model invocation logging configuration here is enabled.
+    invocation_logging: bool,
+    /// Why one here is not known to be enabled or not.
+    invocation_logging_unknown: Option<String>,
     location: Option<Location>,
 }
 
@@ -1198,6 +1380,12 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         let f = regions.entry((acct.clone(), region.clone())).or_default();
         f.bedrock |= BEDROCK_TYPES.contains(&r.type_name);
         f.sagemaker |= SAGEMAKER_ENDPOINT_TYPES.contains(&r.type_name);
+        if r.type_name == INVOCATION_LOGGING {
+            f.invocation_logging |= bool_attr(r, "enabled") == Some(true);
+            if let Some(reason) = unknown_reason(r, "enabled") {
+                f.invocation_logging_unknown.get_or_insert(reason);
+            }
+        }
         match &mut f.location {
             Some(l) if *l <= r.location => {}
             l => *l = Some(r.location.clone()),
@@ -1324,6 +1512,21 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         if let Some(types) = data_types.remove(&(acct.clone(), region.clone())) {
             set(&mut r, "dataEventResourceTypes", types.map(Value::strings));
         }
+        // A region without a logging configuration has logging off, unless the inputs may
+        // not show it.
+        let logging = if facts.invocation_logging {
+            Ok(Value::Bool(true))
+        } else if let Some(reason) = facts.invocation_logging_unknown {
+            Err(reason)
+        } else if let Some(reason) =
+            not_collected_reason(model, &[INVOCATION_LOGGING], Some(&acct), Some(&region))
+                .or_else(|| partial_view(&partial, &acct))
+        {
+            Err(reason)
+        } else {
+            Ok(Value::Bool(false))
+        };
+        set(&mut r, "invocationLogging", logging);
         model.resources.push(r);
     }
 }

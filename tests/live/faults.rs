@@ -159,7 +159,7 @@ fn a_denied_service_is_not_assessed_and_the_rest_is_reported() {
         && f["reason"]
             .as_str()
             .unwrap()
-            .contains("whether a SageMaker model or endpoint uses the bucket is unknown")));
+            .contains("whether an AI resource stores data in the bucket is unknown")));
 }
 
 #[test]
