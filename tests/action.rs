@@ -423,7 +423,7 @@ fn script_with_fail_on_none_records_exit_0() {
         run.log
     );
     assert!(
-        run.summary.contains("## ailint: 156 failed"),
+        run.summary.contains("## ailint: 169 failed"),
         "{}",
         run.summary
     );
@@ -541,7 +541,7 @@ fn script_runs_outside_github() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("## ailint: 156 failed"),
+        stdout(&o).contains("## ailint: 169 failed"),
         "{}",
         stdout(&o)
     );

@@ -1251,7 +1251,8 @@ fn bucket_access(statements: &[Statement], own: Option<&str>) -> Result<(bool, b
             && s.covers_action("s3:getobject")
             && s.conditions.iter().any(|c| {
                 c.operator.contains("Not")
-                    && (ORG_KEYS.contains(&c.key.as_str()) || ACCOUNT_KEYS.contains(&c.key.as_str()))
+                    && (ORG_KEYS.contains(&c.key.as_str())
+                        || ACCOUNT_KEYS.contains(&c.key.as_str()))
             })
     });
     let mut outside: Result<bool, String> = Ok(false);
@@ -1369,9 +1370,9 @@ fn public_access_blocks(model: &mut Model) {
                 Some(reason) => Err(reason),
                 // A template or configuration item shows a bucket, not its account's
                 // settings.
-                None if r.details.is_some() => Err(
-                    "the account's Block Public Access settings are not in the inputs".into(),
-                ),
+                None if r.details.is_some() => {
+                    Err("the account's Block Public Access settings are not in the inputs".into())
+                }
                 None => Ok([false; 4]),
             },
         };
@@ -1547,10 +1548,9 @@ fn serverless_collections(model: &mut Model) {
         if r.type_name == KB {
             match unknown_reason(r, "collection") {
                 Some(reason) => {
-                    stores_unknown.entry(scope(r)).or_insert(format!(
-                        "knowledge base `{}`: {reason}",
-                        r.display_name()
-                    ));
+                    stores_unknown
+                        .entry(scope(r))
+                        .or_insert(format!("knowledge base `{}`: {reason}", r.display_name()));
                 }
                 None => stores.extend(str_attr(r, "collection").map(str::to_string)),
             }
@@ -1587,7 +1587,8 @@ fn serverless_collections(model: &mut Model) {
         .iter()
         .filter(|r| r.type_name == "AWS::OpenSearchServerless::Collection")
     {
-        let reason = not_collected_reason(model, &[POLICY], r.account.as_deref(), r.region.as_deref());
+        let reason =
+            not_collected_reason(model, &[POLICY], r.account.as_deref(), r.region.as_deref());
         missing.insert(scope(r), reason);
         if let Some(reason) =
             not_collected_reason(model, &[KB], r.account.as_deref(), r.region.as_deref())
@@ -1718,8 +1719,16 @@ fn serverless_access_policies(model: &mut Model) {
                     })
             })
         });
-        set(r, "grantsToEveryone", everyone.map(Value::Bool).map_err(Clone::clone));
-        set(r, "grantsAllOnAllCollections", all.map(Value::Bool).map_err(Clone::clone));
+        set(
+            r,
+            "grantsToEveryone",
+            everyone.map(Value::Bool).map_err(Clone::clone),
+        );
+        set(
+            r,
+            "grantsAllOnAllCollections",
+            all.map(Value::Bool).map_err(Clone::clone),
+        );
     }
 }
 
@@ -2069,19 +2078,27 @@ mod tests {
     fn service_wide_grants() {
         let st = |doc: serde_json::Value| parsed(doc).remove(0);
         for a in ["bedrock:*", "*", "Bed*", "sagemaker:*"] {
-            let s = st(serde_json::json!({"Statement": {"Effect": "Allow", "Action": a, "Resource": "*"}}));
+            let s = st(
+                serde_json::json!({"Statement": {"Effect": "Allow", "Action": a, "Resource": "*"}}),
+            );
             assert!(
                 allows_whole_service(&s, "bedrock") || allows_whole_service(&s, "sagemaker"),
                 "{a}"
             );
         }
         for a in ["bedrock:Invoke*", "bedrock:*Model", "s3:*"] {
-            let s = st(serde_json::json!({"Statement": {"Effect": "Allow", "Action": a, "Resource": "*"}}));
+            let s = st(
+                serde_json::json!({"Statement": {"Effect": "Allow", "Action": a, "Resource": "*"}}),
+            );
             assert!(!allows_whole_service(&s, "bedrock"), "{a}");
         }
-        let s = st(serde_json::json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}));
+        let s = st(
+            serde_json::json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}),
+        );
         assert!(allows_whole_service(&s, "bedrock"));
-        let s = st(serde_json::json!({"Statement": {"Effect": "Allow", "NotAction": "bedrock:Delete*", "Resource": "*"}}));
+        let s = st(
+            serde_json::json!({"Statement": {"Effect": "Allow", "NotAction": "bedrock:Delete*", "Resource": "*"}}),
+        );
         assert!(!allows_whole_service(&s, "bedrock"));
     }
 
@@ -2113,8 +2130,18 @@ mod tests {
         assert!(!every_collection("index/kb/*"));
         assert!(!every_collection("collection/kb-*"));
         // Network policies are arrays, encryption policies objects, either as JSON text.
-        assert_eq!(policy_objects(serde_json::json!("[{\"a\":1},{\"b\":2}]")).unwrap().len(), 2);
-        assert_eq!(policy_objects(serde_json::json!({"Rules": []})).unwrap().len(), 1);
+        assert_eq!(
+            policy_objects(serde_json::json!("[{\"a\":1},{\"b\":2}]"))
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            policy_objects(serde_json::json!({"Rules": []}))
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
