@@ -686,6 +686,11 @@ impl Gen {
         let tags = self.tags(vpc_name, "prod", "ml-platform");
         r.insert("tags".into(), tags);
         r.insert("attributes".into(), Value::Object(attrs));
+        if service == "bedrock-runtime" {
+            if let Some(policy) = self.extra(|g| g.bedrock_endpoint_policy(at)) {
+                r.insert("documents".into(), json!({"policy": policy}));
+            }
+        }
         self.emit(r);
     }
 
@@ -1070,6 +1075,9 @@ impl Gen {
             }));
         }
         self.extra(|g| g.bucket_public_access_block(&mut attrs));
+        if has_policy {
+            self.extra(|g| g.bucket_access_statements(&mut statements, at, &resources));
+        }
         let mut r = resource("AWS::S3::Bucket", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
@@ -1619,8 +1627,11 @@ impl Gen {
         if self.rng.chance(0.7) {
             if let Some(vpc) = self.ai_vpc(scope) {
                 attrs.insert("vpc".into(), json!(vpc.id));
+                let subnets: Vec<&String> = vpc.subnets.iter().take(2).collect();
+                attrs.insert("vpcSubnets".into(), json!(subnets));
             }
         }
+        self.extra(|g| g.domain_access(&mut attrs));
         let mut r = resource("AWS::OpenSearchService::Domain", &arn, &name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
@@ -1753,12 +1764,13 @@ impl Gen {
                 ));
             }
         }
-        let statements: Vec<Value> = statements
+        let mut statements: Vec<Value> = statements
             .into_iter()
             .map(|(sid, actions, resources)| {
                 json!({"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources})
             })
             .collect();
+        self.extra(|g| g.model_access_statements(&mut statements, at, bedrock));
         let mut r = Map::new();
         r.insert("type".into(), json!("AWS::IAM::Policy"));
         r.insert(
@@ -1776,6 +1788,7 @@ impl Gen {
             json!({"policy": {"Version": "2012-10-17", "Statement": statements}}),
         );
         self.emit(r);
+        self.extra(|g| g.role(at, project, bedrock));
     }
 
     /// A resource someone created in another region, outside the platform.
@@ -2336,9 +2349,10 @@ impl Gen {
                 json!(["aoss:*"]),
             )
         };
+        let (principals, all_collections) = self.extra(|g| g.serverless_access_scope(principals));
         let access = json!([{
             "Rules": [
-                {"ResourceType": "collection", "Resource": [format!("collection/{name}")], "Permission": collection_perms},
+                {"ResourceType": "collection", "Resource": [if all_collections { "collection/*".to_string() } else { format!("collection/{name}") }], "Permission": if all_collections { json!(["aoss:*"]) } else { collection_perms }},
                 {"ResourceType": "index", "Resource": [format!("index/{name}/*")], "Permission": index_perms}
             ],
             "Principal": principals,
@@ -2468,6 +2482,149 @@ impl Gen {
 }
 
 /// The envelope of a resource: type, id, name, account and region.
+// Facts read from policy documents and vector stores, added later: every function below
+// runs inside `Gen::extra`.
+impl Gen {
+    /// The policy of a bedrock-runtime endpoint: the default (none) or an allow of every
+    /// model for the bad draws, else the approved models for the organization.
+    fn bedrock_endpoint_policy(&mut self, at: &At) -> Option<Value> {
+        if !self.ok("vpce.bedrock-policy") {
+            return self.rng.chance(0.5).then(|| {
+                json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+                    "Action": "bedrock:InvokeModel*", "Resource": "*"}]})
+            });
+        }
+        let model = *self.rng.pick(&FOUNDATION_MODELS);
+        let policy = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "ApprovedModels", "Effect": "Allow", "Principal": {"AWS": "*"},
+            "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            "Resource": [format!("arn:aws:bedrock:{}::foundation-model/{model}", at.region)],
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-7k2m9x4q1z"}}
+        }]});
+        // DescribeVpcEndpoints returns the document as a string.
+        Some(json!(policy.to_string()))
+    }
+
+    /// Fine-grained access control, its user database and audit logs of a domain.
+    fn domain_access(&mut self, attrs: &mut Map<String, Value>) {
+        let fgac = self.ok("opensearch.fine-grained-access");
+        if fgac || self.rng.chance(0.5) {
+            attrs.insert("advancedSecurityEnabled".into(), json!(fgac));
+        }
+        let internal = !self.ok("opensearch.internal-users");
+        if internal || self.rng.chance(0.5) {
+            attrs.insert("internalUserDatabaseEnabled".into(), json!(internal));
+        }
+        let audit = self.ok("opensearch.audit-logs");
+        if audit || self.rng.chance(0.5) {
+            attrs.insert("auditLogsEnabled".into(), json!(audit));
+        }
+    }
+
+    /// Grants of an AI bucket's policy beyond its execution role: sometimes a partner
+    /// account or everyone (confined to the organization, or not), sometimes a Bedrock or
+    /// SageMaker service principal (with a source condition, or not).
+    fn bucket_access_statements(
+        &mut self,
+        statements: &mut Vec<Value>,
+        at: &At,
+        resources: &Value,
+    ) {
+        if self.rng.chance(0.8) {
+            let confined = self.ok("bucket.org-only");
+            let statement = if confined {
+                json!({"Sid": "OrgRead", "Effect": "Allow", "Principal": {"AWS": "*"},
+                    "Action": "s3:GetObject", "Resource": resources,
+                    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-7k2m9x4q1z"}}})
+            } else if self.rng.chance(0.5) {
+                json!({"Sid": "PartnerRead", "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+                    "Action": "s3:GetObject", "Resource": resources})
+            } else {
+                json!({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+                    "Action": "s3:GetObject", "Resource": resources})
+            };
+            statements.push(statement);
+        }
+        if self.rng.chance(0.5) {
+            let service = *self
+                .rng
+                .pick(&["bedrock.amazonaws.com", "sagemaker.amazonaws.com"]);
+            let mut statement = json!({"Sid": "ServiceRead", "Effect": "Allow",
+                "Principal": {"Service": service}, "Action": ["s3:GetObject", "s3:ListBucket"],
+                "Resource": resources});
+            if self.ok("bucket.service-source") {
+                statement["Condition"] = json!({"StringEquals": {"aws:SourceAccount": at.account}});
+            }
+            statements.push(statement);
+        }
+    }
+
+    /// A guardrail condition on model invocation, and for some policies a Marketplace
+    /// subscription for model access.
+    fn model_access_statements(&mut self, statements: &mut Vec<Value>, at: &At, bedrock: bool) {
+        if bedrock && self.ok("iam.guardrail-condition") {
+            let guardrail = format!(
+                "arn:aws:bedrock:{}:{}:guardrail/{}:1",
+                at.region,
+                at.account,
+                self.rng.lower_alnum(12)
+            );
+            if let Some(s) = statements.first_mut() {
+                s["Condition"] =
+                    json!({"StringEquals": {"bedrock:GuardrailIdentifier": guardrail}});
+            }
+        }
+        if bedrock && self.rng.chance(0.4) {
+            let mut statement = json!({"Sid": "ModelAccess", "Effect": "Allow",
+                "Action": ["aws-marketplace:Subscribe", "aws-marketplace:ViewSubscriptions"],
+                "Resource": "*"});
+            if self.ok("iam.marketplace-scoped") {
+                statement["Condition"] = json!({"ForAnyValue:StringEquals":
+                    {"aws-marketplace:ProductId": ["prod-6dw3qvchef7zy"]}});
+            }
+            statements.push(statement);
+        }
+    }
+
+    /// The project's workload role and its managed policies: for the bad draws an AWS
+    /// full-access policy.
+    fn role(&mut self, at: &At, project: &str, bedrock: bool) {
+        let mut arns = vec![format!(
+            "arn:aws:iam::{}:policy/{project}-access",
+            at.account
+        )];
+        if !self.ok("iam.full-access-policy") {
+            arns.push(if bedrock {
+                "arn:aws:iam::aws:policy/AmazonBedrockFullAccess".into()
+            } else {
+                "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess".into()
+            });
+        } else if self.rng.chance(0.3) {
+            arns.push("arn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess".into());
+        }
+        let mut r = Map::new();
+        r.insert("type".into(), json!("AWS::IAM::Role"));
+        r.insert(
+            "id".into(),
+            json!(format!("arn:aws:iam::{}:role/{project}", at.account)),
+        );
+        r.insert("name".into(), json!(project));
+        r.insert("account".into(), json!(at.account));
+        r.insert("attributes".into(), json!({"managedPolicyArns": arns}));
+        self.emit(r);
+    }
+
+    /// Who a collection's data-access policy names, and whether its collection rule
+    /// covers every collection: for the bad draws everyone, or `collection/*`.
+    fn serverless_access_scope(&mut self, principals: Value) -> (Value, bool) {
+        let everyone = !self.ok("aoss.named-principals");
+        let principals = if everyone { json!(["*"]) } else { principals };
+        let all = !self.ok("aoss.scoped-collections");
+        (principals, all)
+    }
+}
+
 fn resource(ty: &str, id: &str, name: &str, at: &At) -> Map<String, Value> {
     let mut r = Map::new();
     r.insert("type".into(), json!(ty));

@@ -131,6 +131,21 @@ fn the_same_resources_in_every_input_kind_give_the_same_model() {
                 serde_json::json!(["createTableDefaultPermissions"])
             );
             settings["unknown"] = serde_json::json!([]);
+            // The provider computes an endpoint's default policy.
+            let endpoint = &mut model.get_mut("AWS::EC2::VPCEndpoint").unwrap()[0];
+            assert_eq!(
+                endpoint["unknown"],
+                serde_json::json!(["allowsAnyModelInvocation", "documents.policy"])
+            );
+            endpoint["unknown"] = serde_json::json!([]);
+            endpoint["attributes"]["allowsAnyModelInvocation"] = serde_json::json!(true);
+        }
+        // A template declares buckets, not the account's Block Public Access settings:
+        // whether a bucket without all four of its own is covered is not known from it.
+        for bucket in model.get_mut("AWS::S3::Bucket").into_iter().flatten() {
+            assert_eq!(bucket["unknown"], serde_json::json!(["blocksPublicAccess"]));
+            bucket["unknown"] = serde_json::json!([]);
+            bucket["attributes"]["blocksPublicAccess"] = serde_json::json!(false);
         }
         if kind != "cloudformation" {
             // Terraform does not say which account a model is deployed in, so whether its
@@ -693,4 +708,156 @@ resource "aws_sagemaker_model" "m" {
         m.unknown
     );
     assert!(!report.findings.iter().any(|f| f.status == Status::Fail));
+}
+
+/// Writes `text` as `name` in a fresh directory and returns the normalized model.
+fn normalized_text(name: &str, text: &str) -> BTreeMap<String, Vec<serde_json::Value>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    normalized(&[path], &ReadOptions::default())
+}
+
+#[test]
+fn vector_store_and_model_access_facts_are_read_from_terraform() {
+    let model = normalized_text(
+        "main.tf",
+        r#"
+resource "aws_opensearch_domain" "kb" {
+  domain_name = "kb-vectors"
+  vpc_options {
+    subnet_ids = ["subnet-1"]
+  }
+  advanced_security_options {
+    enabled                        = true
+    internal_user_database_enabled = false
+  }
+  log_publishing_options {
+    log_type                 = "INDEX_SLOW_LOGS"
+    cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:slow"
+    enabled                  = false
+  }
+  log_publishing_options {
+    log_type                 = "AUDIT_LOGS"
+    cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:audit"
+    enabled                  = true
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name = "app"
+}
+
+resource "aws_iam_role_policy_attachment" "full" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonBedrockFullAccess"
+}
+
+resource "aws_vpc_endpoint" "runtime" {
+  vpc_id            = "vpc-1"
+  service_name      = "com.amazonaws.eu-west-1.bedrock-runtime"
+  vpc_endpoint_type = "Interface"
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "bedrock:InvokeModel", Resource = "*" }]
+  })
+}
+
+resource "aws_opensearchserverless_security_policy" "net" {
+  name = "kb-net"
+  type = "network"
+  policy = jsonencode([{
+    Rules           = [{ ResourceType = "collection", Resource = ["collection/kb-*"] }]
+    AllowFromPublic = true
+  }])
+}
+
+resource "aws_opensearchserverless_collection" "kb" {
+  name = "kb-docs"
+  type = "VECTORSEARCH"
+}
+"#,
+    );
+    let domain = &model["AWS::OpenSearchService::Domain"][0]["attributes"];
+    assert_eq!(domain["auditLogsEnabled"], true, "{domain}");
+    assert_eq!(domain["advancedSecurityEnabled"], true);
+    assert_eq!(domain["internalUserDatabaseEnabled"], false);
+    assert_eq!(domain["vpcSubnets"], serde_json::json!(["subnet-1"]));
+    let role = &model["AWS::IAM::Role"][0]["attributes"];
+    assert_eq!(
+        role["managedPolicyArns"],
+        serde_json::json!(["arn:aws:iam::aws:policy/AmazonBedrockFullAccess"]),
+        "{model:#?}"
+    );
+    let endpoint = &model["AWS::EC2::VPCEndpoint"][0]["attributes"];
+    assert_eq!(endpoint["allowsAnyModelInvocation"], true, "{endpoint}");
+    let collection = &model["AWS::OpenSearchServerless::Collection"][0]["attributes"];
+    assert_eq!(collection["publicNetworkAccess"], true, "{collection}");
+}
+
+#[test]
+fn vector_store_and_model_access_facts_are_read_from_cloudformation() {
+    let model = normalized_text(
+        "template.yaml",
+        r#"
+Resources:
+  Domain:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      DomainName: kb-vectors
+      AdvancedSecurityOptions:
+        Enabled: true
+        InternalUserDatabaseEnabled: true
+      LogPublishingOptions:
+        AUDIT_LOGS:
+          Enabled: true
+          CloudWatchLogsLogGroupArn: arn:aws:logs:eu-west-1:111122223333:log-group:audit
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: sm-execution
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/AmazonSageMakerFullAccess
+  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: vpc-1
+      ServiceName: com.amazonaws.eu-west-1.bedrock-runtime
+      VpcEndpointType: Interface
+  Encryption:
+    Type: AWS::OpenSearchServerless::SecurityPolicy
+    Properties:
+      Name: kb-enc
+      Type: encryption
+      Policy: '{"Rules":[{"ResourceType":"collection","Resource":["collection/kb-docs"]}],"AWSOwnedKey":false,"KmsARN":"arn:aws:kms:eu-west-1:111122223333:key/1"}'
+  Collection:
+    Type: AWS::OpenSearchServerless::Collection
+    Properties:
+      Name: kb-docs
+      Type: VECTORSEARCH
+  Access:
+    Type: AWS::OpenSearchServerless::AccessPolicy
+    Properties:
+      Name: kb-access
+      Type: data
+      Policy: '[{"Rules":[{"ResourceType":"index","Resource":["index/*/*"],"Permission":["aoss:*"]}],"Principal":["*"]}]'
+"#,
+    );
+    let domain = &model["AWS::OpenSearchService::Domain"][0]["attributes"];
+    assert_eq!(domain["auditLogsEnabled"], true, "{domain}");
+    assert_eq!(domain["internalUserDatabaseEnabled"], true);
+    // No VPCOptions: a public domain.
+    assert!(domain.get("vpcSubnets").is_none());
+    let role = &model["AWS::IAM::Role"][0]["attributes"];
+    assert_eq!(
+        role["managedPolicyArns"],
+        serde_json::json!(["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"])
+    );
+    // No PolicyDocument: the default full-access policy.
+    let endpoint = &model["AWS::EC2::VPCEndpoint"][0]["attributes"];
+    assert_eq!(endpoint["allowsAnyModelInvocation"], true, "{endpoint}");
+    let collection = &model["AWS::OpenSearchServerless::Collection"][0]["attributes"];
+    assert_eq!(collection["cmkEncryptionPolicy"], true, "{collection}");
+    let access = &model["AWS::OpenSearchServerless::AccessPolicy"][0]["attributes"];
+    assert_eq!(access["grantsToEveryone"], true);
+    assert_eq!(access["grantsAllOnAllCollections"], true);
 }

@@ -588,8 +588,11 @@ fn valid_id(id: &str, builtin: bool) -> bool {
         let parts: Vec<&str> = id.split('-').collect();
         return parts.len() == 3
             && parts[0] == "AIL"
-            && !parts[1].is_empty()
-            && parts[1].bytes().all(|b| b.is_ascii_uppercase())
+            && parts[1].bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+            // Areas are upper-case words, digits allowed after the first letter (S3).
+            && parts[1]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             && parts[2].len() >= 3
             && parts[2][..3].bytes().all(|b| b.is_ascii_digit())
             && parts[2][3..].bytes().all(|b| b.is_ascii_uppercase())
@@ -760,6 +763,8 @@ when { resource has directInternetAccess && resource.directInternetAccess == "En
     fn builtin_ids_follow_the_catalog_shape() {
         assert!(valid_id("AIL-KMS-001", true));
         assert!(valid_id("AIL-TLS-001B", true));
+        assert!(valid_id("AIL-S3-001B", true));
+        assert!(!valid_id("AIL-3S-001", true));
         assert!(!valid_id("AIL-KMS-1", true));
         assert!(!valid_id("ail-kms-001", true));
         assert!(valid_id("acme.custom-1", false));

@@ -16,7 +16,11 @@ pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
     buckets(model);
     keys(model);
     tag_keys(model);
+    public_access_blocks(model);
     vpcs(model);
+    vpc_endpoint_policies(model);
+    serverless_collections(model);
+    serverless_access_policies(model);
     guardrails(model);
     sagemaker(model);
     trails(model);
@@ -238,6 +242,23 @@ fn buckets(model: &mut Model) {
             tls.clone().map(|t| Value::Bool(t.0)),
         );
         set(r, "deniesTlsBelow12", tls.map(|t| Value::Bool(t.1)));
+        let access = match document(r, "policy") {
+            Err(reason) => Err(reason),
+            Ok(None) => Ok((false, false)),
+            Ok(Some(doc)) => policy_document::parse(&doc)
+                .map_err(|e| format!("the bucket policy cannot be read: {e}"))
+                .and_then(|statements| bucket_access(&statements, r.account.as_deref())),
+        };
+        set(
+            r,
+            "allowsOutsidePrincipals",
+            access.clone().map(|a| Value::Bool(a.0)),
+        );
+        set(
+            r,
+            "allowsServiceWithoutSourceCondition",
+            access.map(|a| Value::Bool(a.1)),
+        );
     });
 }
 
@@ -1139,7 +1160,14 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
                     r.attributes
                         .insert("usesNotResource", !s.not_resources.is_empty());
                     if let Some(reason) = &s.unknown_terms {
-                        for path in ["effect", "allowsModelInvocation", "invokedModels"] {
+                        for path in [
+                            "effect",
+                            "allowsModelInvocation",
+                            "invokedModels",
+                            "requiresGuardrail",
+                            "allowsAllAiActions",
+                            "allowsUnscopedMarketplaceSubscribe",
+                        ] {
                             r.unknown.push(Unknown {
                                 path: path.into(),
                                 reason: reason.clone(),
@@ -1153,6 +1181,23 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
                     r.attributes
                         .insert("effect", if s.allow { "Allow" } else { "Deny" });
                     r.attributes.insert("allowsModelInvocation", invokes);
+                    r.attributes.insert(
+                        "requiresGuardrail",
+                        s.conditions
+                            .iter()
+                            .any(|c| c.key == "bedrock:guardrailidentifier"),
+                    );
+                    r.attributes.insert(
+                        "allowsAllAiActions",
+                        s.allow
+                            && (allows_whole_service(s, "bedrock")
+                                || allows_whole_service(s, "sagemaker")),
+                    );
+                    set(
+                        &mut r,
+                        "allowsUnscopedMarketplaceSubscribe",
+                        unscoped_marketplace_subscribe(s).map(Value::Bool),
+                    );
                     match (&s.unknown_resources, invokes) {
                         (Some(reason), true) => r.unknown.push(Unknown {
                             path: "invokedModels".into(),
@@ -1180,6 +1225,9 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
                     "allowsModelInvocation",
                     "invokedModels",
                     "usesNotResource",
+                    "requiresGuardrail",
+                    "allowsAllAiActions",
+                    "allowsUnscopedMarketplaceSubscribe",
                 ] {
                     r.unknown.push(Unknown {
                         path: path.into(),
@@ -1326,6 +1374,539 @@ fn tag_keys(model: &mut Model) {
             None => Ok(Value::strings(r.tags.iter().map(|(k, _)| k.to_string()))),
         };
         set(r, "tagKeys", keys);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// S3 bucket policies: who the policy lets in.
+
+/// Condition keys that confine a principal to an organization or an account.
+const ORG_KEYS: [&str; 4] = [
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+];
+const ACCOUNT_KEYS: [&str; 2] = ["aws:principalaccount", "aws:sourceaccount"];
+/// Service principals that act on buckets on a caller's behalf.
+const AI_SERVICE_PRINCIPALS: [&str; 2] = [
+    "Service:bedrock.amazonaws.com",
+    "Service:sagemaker.amazonaws.com",
+];
+
+/// The conditions of a statement whose operator matches (not `...Not...`) on one of `keys`.
+fn positive_conditions<'a>(
+    s: &'a Statement,
+    keys: &'a [&str],
+) -> impl Iterator<Item = &'a policy_document::Condition> {
+    s.conditions
+        .iter()
+        .filter(move |c| keys.contains(&c.key.as_str()) && !c.operator.contains("Not"))
+}
+
+/// The account of an AWS principal: a 12-digit id or the account field of an ARN.
+fn principal_account(id: &str) -> Option<&str> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(id);
+    }
+    let parts: Vec<&str> = id.splitn(6, ':').collect();
+    (parts.len() == 6 && parts[0] == "arn")
+        .then_some(parts[4])
+        .filter(|a| !a.is_empty())
+}
+
+/// (allows principals outside the account or organization, allows an AI service principal
+/// without a source condition) for a bucket policy of the bucket's account `own`. As for
+/// TLS, an unknown statement makes a fact unknown unless a known one settles it.
+fn bucket_access(statements: &[Statement], own: Option<&str>) -> Result<(bool, bool), String> {
+    let (known, unknown): (Vec<&Statement>, Vec<&Statement>) =
+        statements.iter().partition(|s| s.unknown_terms.is_none());
+    // `Deny` to everyone unless the caller is in the organization or the account: the
+    // usual guard that makes broad allows safe.
+    let fenced = known.iter().any(|s| {
+        !s.allow
+            && s.applies_to_everyone()
+            && s.covers_action("s3:getobject")
+            && s.conditions.iter().any(|c| {
+                c.operator.contains("Not")
+                    && (ORG_KEYS.contains(&c.key.as_str())
+                        || ACCOUNT_KEYS.contains(&c.key.as_str()))
+            })
+    });
+    let mut outside: Result<bool, String> = Ok(false);
+    for s in known.iter().filter(|s| s.allow) {
+        let in_org = positive_conditions(s, &ORG_KEYS).next().is_some();
+        // Account conditions confine to the bucket's own account only when they name it.
+        let in_account = positive_conditions(s, &ACCOUNT_KEYS).next().map(|_| {
+            let values: Vec<&str> = positive_conditions(s, &ACCOUNT_KEYS)
+                .flat_map(|c| c.values.iter().map(String::as_str))
+                .collect();
+            match own {
+                Some(own) => Ok(values.iter().all(|v| *v == own)),
+                None => Err("the bucket's account is not known".to_string()),
+            }
+        });
+        let confined = match (in_org, in_account) {
+            (true, _) => Ok(true),
+            (false, Some(r)) => r,
+            (false, None) => Ok(false),
+        };
+        let everyone = s.not_principal || s.applies_to_everyone();
+        let foreign = s
+            .principals
+            .iter()
+            .filter_map(|p| p.strip_prefix("AWS:"))
+            .filter_map(principal_account)
+            .map(|acct| match own {
+                Some(own) => Ok(acct != own),
+                None => Err("the bucket's account is not known".to_string()),
+            })
+            .try_fold(false, |any, r| r.map(|f| any || f));
+        let here = match (everyone, foreign, confined) {
+            (false, Ok(false), _) => Ok(false),
+            (_, _, Ok(true)) => Ok(false),
+            (true, _, Ok(false)) | (_, Ok(true), Ok(false)) => Ok(true),
+            (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+        };
+        outside = match (outside, here) {
+            (Ok(true), _) | (_, Ok(true)) => Ok(true),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+            _ => Ok(false),
+        };
+    }
+    let outside = if fenced { Ok(false) } else { outside };
+    let unguarded = known.iter().any(|s| {
+        s.allow
+            && !s.not_principal
+            && s.principals
+                .iter()
+                .any(|p| AI_SERVICE_PRINCIPALS.contains(&p.as_str()))
+            && positive_conditions(s, &["aws:sourceaccount", "aws:sourcearn"])
+                .next()
+                .is_none()
+    });
+    let unknown_reason = unknown
+        .first()
+        .and_then(|s| s.unknown_terms.clone())
+        .map(|r| format!("a statement of the bucket policy is not known: {r}"));
+    let settle = |fact: Result<bool, String>| match (fact, &unknown_reason) {
+        (Ok(true), _) => Ok(true),
+        (_, Some(reason)) => Err(reason.clone()),
+        (fact, None) => fact,
+    };
+    Ok((settle(outside)?, settle(Ok(unguarded))?))
+}
+
+// ---------------------------------------------------------------------------------------
+// S3 Block Public Access: the bucket's settings and its account's, setting by setting.
+
+const PUBLIC_ACCESS_SETTINGS: [&str; 4] = [
+    "blockPublicAcls",
+    "ignorePublicAcls",
+    "blockPublicPolicy",
+    "restrictPublicBuckets",
+];
+
+/// The four settings of a resource (all off when none are set), or why they are unknown.
+fn public_access_settings(r: &Resource) -> Result<[bool; 4], String> {
+    if let Some(reason) = unknown_reason(r, "publicAccessBlock") {
+        return Err(reason);
+    }
+    let pab = r.attributes.get("publicAccessBlock");
+    Ok(PUBLIC_ACCESS_SETTINGS.map(|k| {
+        pab.and_then(|p| p.get(k))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }))
+}
+
+fn public_access_blocks(model: &mut Model) {
+    const ACCOUNT_PAB: &str = "AWS::S3::AccountPublicAccessBlock";
+    let accounts: HashMap<Option<Arc<str>>, Result<[bool; 4], String>> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == ACCOUNT_PAB)
+        .map(|r| (r.account.clone(), public_access_settings(r)))
+        .collect();
+    let missing: HashMap<Option<Arc<str>>, Option<String>> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::S3::Bucket")
+        .map(|r| {
+            let reason = not_collected_reason(model, &[ACCOUNT_PAB], r.account.as_deref(), None);
+            (r.account.clone(), reason)
+        })
+        .collect();
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::S3::Bucket")
+    {
+        let account = match accounts.get(&r.account) {
+            Some(settings) => settings.clone(),
+            None => match missing.get(&r.account).cloned().flatten() {
+                Some(reason) => Err(reason),
+                // A template or configuration item shows a bucket, not its account's
+                // settings.
+                None if r.details.is_some() => {
+                    Err("the account's Block Public Access settings are not in the inputs".into())
+                }
+                None => Ok([false; 4]),
+            },
+        };
+        let bucket = public_access_settings(r);
+        let value = match (&bucket, &account) {
+            (Ok(b), _) if b.iter().all(|x| *x) => Ok(true),
+            (_, Ok(a)) if a.iter().all(|x| *x) => Ok(true),
+            (Ok(b), Ok(a)) => Ok(b.iter().zip(a).all(|(b, a)| *b || *a)),
+            (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+        };
+        set(r, "blocksPublicAccess", value.map(Value::Bool));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// VPC endpoint policies: whether a Bedrock runtime endpoint lets any model be invoked.
+
+fn vpc_endpoint_policies(model: &mut Model) {
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::EC2::VPCEndpoint")
+    {
+        let value = match document(r, "policy") {
+            Err(reason) => Err(reason),
+            // No policy is the default policy: full access for every principal.
+            Ok(None) => Ok(true),
+            Ok(Some(doc)) => policy_document::parse(&doc)
+                .map_err(|e| format!("the endpoint policy cannot be read: {e}"))
+                .and_then(|statements| any_model_invocation(&statements)),
+        };
+        set(r, "allowsAnyModelInvocation", value.map(Value::Bool));
+    }
+}
+
+/// Whether some statement allows invoking any model: an invocation action on a wildcard
+/// model resource or with NotResource.
+fn any_model_invocation(statements: &[Statement]) -> Result<bool, String> {
+    let mut unknown = None;
+    for s in statements {
+        if let Some(reason) = &s.unknown_terms {
+            unknown.get_or_insert_with(|| reason.clone());
+            continue;
+        }
+        if !(s.allow && MODEL_INVOCATION_ACTIONS.iter().any(|a| s.covers_action(a))) {
+            continue;
+        }
+        if !s.not_resources.is_empty()
+            || s.resources
+                .iter()
+                .filter(|x| policy_document::unknown_reason(x).is_none())
+                .any(|x| invoked_model(x).as_deref() == Some("*"))
+        {
+            return Ok(true);
+        }
+        if let Some(reason) = &s.unknown_resources {
+            unknown.get_or_insert_with(|| reason.clone());
+        }
+    }
+    match unknown {
+        Some(reason) => Err(format!(
+            "a statement of the endpoint policy is not known: {reason}"
+        )),
+        None => Ok(false),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// IAM statements: service-wide grants and Marketplace subscriptions.
+
+/// The literal part of an action pattern before its first wildcard, and whether it has one.
+fn literal_prefix(pattern: &str) -> (&str, bool) {
+    match pattern.find(['*', '?']) {
+        Some(i) => (&pattern[..i], true),
+        None => (pattern, false),
+    }
+}
+
+/// Whether a statement grants every action of `service` (lower-case prefix, e.g. `bedrock`).
+fn allows_whole_service(s: &Statement, service: &str) -> bool {
+    let prefix = format!("{service}:");
+    if !s.not_actions.is_empty() {
+        // NotAction grants every action it does not name: all of the service unless a
+        // pattern could name one of its actions.
+        return !s.not_actions.iter().any(|p| {
+            let (lit, wild) = literal_prefix(p);
+            lit.starts_with(&prefix) || (wild && prefix.starts_with(lit))
+        });
+    }
+    s.actions.iter().any(|p| {
+        let (lit, _) = literal_prefix(p);
+        // `bedrock:*`, `bed*`, `*`: a single trailing star after a prefix of `bedrock:`.
+        p.len() == lit.len() + 1 && p.ends_with('*') && prefix.starts_with(lit)
+    })
+}
+
+/// Whether a known statement allows aws-marketplace:Subscribe on any product.
+fn unscoped_marketplace_subscribe(s: &Statement) -> Result<bool, String> {
+    if !(s.allow && s.covers_action("aws-marketplace:subscribe")) {
+        return Ok(false);
+    }
+    if s.conditions
+        .iter()
+        .any(|c| c.key == "aws-marketplace:productid" && !c.operator.contains("Not"))
+    {
+        return Ok(false);
+    }
+    if !s.not_resources.is_empty() || s.resources.iter().any(|x| x == "*") {
+        return Ok(true);
+    }
+    match &s.unknown_resources {
+        Some(reason) => Err(format!("the statement's resources are not known: {reason}")),
+        None => Ok(false),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// OpenSearch Serverless: the security policies that cover each collection, by name
+// pattern (`collection/kb-*`), and what data-access policies grant.
+
+/// The objects of a policy document: network and access policies are arrays of them, an
+/// encryption policy is one. The document may be the JSON text.
+fn policy_objects(doc: Json) -> Result<Vec<Json>, String> {
+    let doc = match doc {
+        Json::String(text) => serde_json::from_str::<Json>(&text)
+            .map_err(|e| format!("the policy document is not JSON: {e}"))?,
+        other => other,
+    };
+    if let Some(reason) = policy_document::first_unknown(&doc) {
+        return Err(format!("the policy document is not known: {reason}"));
+    }
+    Ok(match doc {
+        Json::Array(items) => items,
+        other => vec![other],
+    })
+}
+
+/// The patterns of the rules of `resource_type` in a policy object.
+fn rule_patterns(obj: &Json, resource_type: &str) -> Vec<String> {
+    obj.get("Rules")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|rule| {
+            rule.get("ResourceType")
+                .and_then(Json::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case(resource_type))
+        })
+        .flat_map(|rule| json_strings(rule.get("Resource")))
+        .collect()
+}
+
+/// The most specific collection pattern of `obj` matching `collection/<name>`: an exact
+/// name beats a wildcard, a longer prefix beats a shorter one.
+fn best_match(obj: &Json, name: &str) -> Option<(bool, usize)> {
+    let target = format!("collection/{name}");
+    rule_patterns(obj, "collection")
+        .iter()
+        .filter(|p| policy_document::action_matches(p, &target))
+        .map(|p| (!p.contains(['*', '?']), p.len()))
+        .max()
+}
+
+type PolicyDocs = Vec<Result<Vec<Json>, String>>;
+
+fn serverless_collections(model: &mut Model) {
+    const POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
+    const KB: &str = "AWS::Bedrock::KnowledgeBase";
+    let mut policies: HashMap<(Scope, String), PolicyDocs> = HashMap::new();
+    let mut stores: BTreeSet<String> = BTreeSet::new();
+    let mut stores_unknown: HashMap<Scope, String> = HashMap::new();
+    for r in &model.resources {
+        if r.type_name == KB {
+            match unknown_reason(r, "collection") {
+                Some(reason) => {
+                    stores_unknown
+                        .entry(scope(r))
+                        .or_insert(format!("knowledge base `{}`: {reason}", r.display_name()));
+                }
+                None => stores.extend(str_attr(r, "collection").map(str::to_string)),
+            }
+        }
+        if r.type_name != POLICY {
+            continue;
+        }
+        let docs = match (unknown_reason(r, "policyType"), str_attr(r, "policyType")) {
+            (Some(reason), _) => {
+                // Of either type: it counts against both.
+                for t in ["encryption", "network"] {
+                    policies
+                        .entry((scope(r), t.into()))
+                        .or_default()
+                        .push(Err(reason.clone()));
+                }
+                continue;
+            }
+            (None, Some(t)) => policies
+                .entry((scope(r), t.to_ascii_lowercase()))
+                .or_default(),
+            (None, None) => continue,
+        };
+        let parsed = match document(r, "policy") {
+            Err(reason) => Err(reason),
+            Ok(None) => Err(format!("policy `{}` has no document", r.display_name())),
+            Ok(Some(doc)) => policy_objects(doc),
+        };
+        docs.push(parsed);
+    }
+    let mut missing: HashMap<Scope, Option<String>> = HashMap::new();
+    for r in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::OpenSearchServerless::Collection")
+    {
+        let reason =
+            not_collected_reason(model, &[POLICY], r.account.as_deref(), r.region.as_deref());
+        missing.insert(scope(r), reason);
+        if let Some(reason) =
+            not_collected_reason(model, &[KB], r.account.as_deref(), r.region.as_deref())
+        {
+            stores_unknown.entry(scope(r)).or_insert(reason);
+        }
+    }
+    let empty: PolicyDocs = Vec::new();
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::OpenSearchServerless::Collection")
+    {
+        let sc = scope(r);
+        let store = stores.contains(&*r.id);
+        let store = match stores_unknown.get(&sc) {
+            Some(reason) if !store => Err(format!(
+                "whether a knowledge base uses the collection is unknown: {reason}"
+            )),
+            _ => Ok(store),
+        };
+        set(r, "knowledgeBaseStore", store.map(Value::Bool));
+        let Some(name) = r.name.clone() else {
+            for attr in ["publicNetworkAccess", "cmkEncryptionPolicy"] {
+                set(r, attr, Err("the collection's name is not known".into()));
+            }
+            continue;
+        };
+        let missing = missing.get(&sc).cloned().flatten();
+        let docs = |t: &str| policies.get(&(sc.clone(), t.to_string())).unwrap_or(&empty);
+
+        // Network: public if any covering rule set allows public access.
+        let mut public: Result<bool, String> = Ok(false);
+        for d in docs("network") {
+            match d {
+                Err(e) => {
+                    if public == Ok(false) {
+                        public = Err(e.clone());
+                    }
+                }
+                Ok(objs) => {
+                    if objs.iter().any(|o| {
+                        best_match(o, &name).is_some()
+                            && o.get("AllowFromPublic").and_then(Json::as_bool) == Some(true)
+                    }) {
+                        public = Ok(true);
+                    }
+                }
+            }
+        }
+        if let (Ok(false), Some(reason)) = (&public, &missing) {
+            public = Err(reason.clone());
+        }
+        set(r, "publicNetworkAccess", public.map(Value::Bool));
+
+        // Encryption: the most specific covering rule decides.
+        let mut best: Option<((bool, usize), bool)> = None;
+        let mut uncertain = missing.clone();
+        for d in docs("encryption") {
+            match d {
+                Err(e) => {
+                    uncertain.get_or_insert_with(|| e.clone());
+                }
+                Ok(objs) => {
+                    for o in objs {
+                        if let Some(rank) = best_match(o, &name) {
+                            let cmk = o.get("AWSOwnedKey").and_then(Json::as_bool) == Some(false)
+                                && o.get("KmsARN")
+                                    .and_then(Json::as_str)
+                                    .is_some_and(|k| !k.is_empty());
+                            if best.is_none_or(|(b, _)| rank > b) {
+                                best = Some((rank, cmk));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let cmk = match (best, uncertain) {
+            (_, Some(reason)) => Err(reason),
+            (Some((_, cmk)), None) => Ok(cmk),
+            // No policy in the inputs covers it: the key the service reports, if known.
+            (None, None) => match str_attr(r, "kmsKeyArn") {
+                Some(k) => Ok(k.starts_with("arn:")),
+                None => Err("no encryption policy in the inputs covers the collection".into()),
+            },
+        };
+        set(r, "cmkEncryptionPolicy", cmk.map(Value::Bool));
+    }
+}
+
+/// Whether a resource pattern names every collection or every index.
+fn every_collection(pattern: &str) -> bool {
+    match pattern.split_once('/') {
+        Some(("collection" | "index", rest)) => rest.split('/').all(|p| p == "*"),
+        _ => pattern == "*",
+    }
+}
+
+fn serverless_access_policies(model: &mut Model) {
+    for r in model
+        .resources
+        .iter_mut()
+        .filter(|r| r.type_name == "AWS::OpenSearchServerless::AccessPolicy")
+    {
+        let objs = match document(r, "policy") {
+            Err(reason) => Err(reason),
+            Ok(None) => Err("the access policy has no document".into()),
+            Ok(Some(doc)) => policy_objects(doc),
+        };
+        let everyone = objs.as_ref().map(|objs| {
+            objs.iter()
+                .any(|o| json_strings(o.get("Principal")).iter().any(|p| p == "*"))
+        });
+        let all = objs.as_ref().map(|objs| {
+            objs.iter().any(|o| {
+                o.get("Rules")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .any(|rule| {
+                        json_strings(rule.get("Permission"))
+                            .iter()
+                            .any(|p| p == "aoss:*" || p == "*")
+                            && json_strings(rule.get("Resource"))
+                                .iter()
+                                .any(|p| every_collection(p))
+                    })
+            })
+        });
+        set(
+            r,
+            "grantsToEveryone",
+            everyone.map(Value::Bool).map_err(Clone::clone),
+        );
+        set(
+            r,
+            "grantsAllOnAllCollections",
+            all.map(Value::Bool).map_err(Clone::clone),
+        );
     }
 }
 
@@ -1625,6 +2206,145 @@ mod tests {
         );
         assert_eq!(invoked_model("arn:aws:bedrock:*:*:*").as_deref(), Some("*"));
         assert_eq!(invoked_model("arn:aws:s3:::training-data/*"), None);
+    }
+
+    fn parsed(doc: serde_json::Value) -> Vec<Statement> {
+        policy_document::parse(&doc).unwrap()
+    }
+
+    #[test]
+    fn outside_principals_need_an_org_or_account_confinement() {
+        let own = Some("111122223333");
+        // `*` as a string and as {"AWS": "*"}: the same.
+        for p in [serde_json::json!("*"), serde_json::json!({"AWS": "*"})] {
+            let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": p,
+                "Action": "s3:GetObject", "Resource": "*"}});
+            assert_eq!(bucket_access(&parsed(doc), own), Ok((true, false)));
+        }
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}}});
+        assert_eq!(bucket_access(&parsed(doc), own), Ok((false, false)));
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Condition": {"StringEquals": {"aws:PrincipalAccount": "444455556666"}}}});
+        assert_eq!(bucket_access(&parsed(doc), own), Ok((true, false)));
+        // Another account by id or ARN; the own account is inside.
+        let doc = serde_json::json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/a"}, "Action": "s3:*"},
+            {"Effect": "Allow", "Principal": {"AWS": ["444455556666"]}, "Action": "s3:GetObject"}]});
+        assert_eq!(bucket_access(&parsed(doc.clone()), own), Ok((true, false)));
+        assert!(bucket_access(&parsed(doc), None).is_err());
+        // A blanket deny outside the organization fences broad allows.
+        let doc = serde_json::json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc"}}}]});
+        assert_eq!(bucket_access(&parsed(doc), own), Ok((false, false)));
+    }
+
+    #[test]
+    fn ai_service_principals_need_a_source_condition() {
+        let own = Some("111122223333");
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow",
+            "Principal": {"Service": ["bedrock.amazonaws.com"]}, "Action": "s3:GetObject"}});
+        assert_eq!(bucket_access(&parsed(doc), own), Ok((false, true)));
+        for key in ["aws:SourceAccount", "aws:SourceArn"] {
+            let doc = serde_json::json!({"Statement": {"Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "s3:GetObject",
+                "Condition": {"StringEquals": {key: "111122223333"}}}});
+            assert_eq!(bucket_access(&parsed(doc), own), Ok((false, false)));
+        }
+        // Other services are not judged; an unknown principal is unknown.
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject"}});
+        assert_eq!(bucket_access(&parsed(doc), own), Ok((false, false)));
+        let unknown = format!("{}`x` is not known", policy_document::UNKNOWN_PREFIX);
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow",
+            "Principal": {"Service": unknown}, "Action": "s3:GetObject"}});
+        assert!(bucket_access(&parsed(doc), own).is_err());
+    }
+
+    #[test]
+    fn endpoint_policies_allowing_any_model() {
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": "*",
+            "Action": "*", "Resource": "*"}});
+        assert_eq!(any_model_invocation(&parsed(doc)), Ok(true));
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": "*",
+            "Action": "bedrock:Invoke*", "Resource": "arn:aws:bedrock:*::foundation-model/*"}});
+        assert_eq!(any_model_invocation(&parsed(doc)), Ok(true));
+        let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": "*",
+            "Action": ["bedrock:InvokeModel"],
+            "Resource": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1"}});
+        assert_eq!(any_model_invocation(&parsed(doc)), Ok(false));
+    }
+
+    #[test]
+    fn service_wide_grants() {
+        let st = |doc: serde_json::Value| parsed(doc).remove(0);
+        for a in ["bedrock:*", "*", "Bed*", "sagemaker:*"] {
+            let s = st(
+                serde_json::json!({"Statement": {"Effect": "Allow", "Action": a, "Resource": "*"}}),
+            );
+            assert!(
+                allows_whole_service(&s, "bedrock") || allows_whole_service(&s, "sagemaker"),
+                "{a}"
+            );
+        }
+        for a in ["bedrock:Invoke*", "bedrock:*Model", "s3:*"] {
+            let s = st(
+                serde_json::json!({"Statement": {"Effect": "Allow", "Action": a, "Resource": "*"}}),
+            );
+            assert!(!allows_whole_service(&s, "bedrock"), "{a}");
+        }
+        let s = st(
+            serde_json::json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}),
+        );
+        assert!(allows_whole_service(&s, "bedrock"));
+        let s = st(
+            serde_json::json!({"Statement": {"Effect": "Allow", "NotAction": "bedrock:Delete*", "Resource": "*"}}),
+        );
+        assert!(!allows_whole_service(&s, "bedrock"));
+    }
+
+    #[test]
+    fn marketplace_subscribe_scoping() {
+        let st = |doc: serde_json::Value| parsed(doc).remove(0);
+        let s = st(serde_json::json!({"Statement": {"Effect": "Allow",
+            "Action": "aws-marketplace:Subscribe", "Resource": "*"}}));
+        assert_eq!(unscoped_marketplace_subscribe(&s), Ok(true));
+        let s = st(serde_json::json!({"Statement": {"Effect": "Allow",
+            "Action": "aws-marketplace:*", "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": ["prod-1"]}}}}));
+        assert_eq!(unscoped_marketplace_subscribe(&s), Ok(false));
+        let s = st(serde_json::json!({"Statement": {"Effect": "Deny",
+            "Action": "aws-marketplace:Subscribe", "Resource": "*"}}));
+        assert_eq!(unscoped_marketplace_subscribe(&s), Ok(false));
+    }
+
+    #[test]
+    fn serverless_patterns_pick_the_most_specific_rule() {
+        let o = serde_json::json!({"Rules": [
+            {"ResourceType": "collection", "Resource": ["collection/kb-*", "collection/kb-docs"]},
+            {"ResourceType": "dashboard", "Resource": ["collection/*"]}]});
+        assert_eq!(best_match(&o, "kb-docs"), Some((true, 18)));
+        assert_eq!(best_match(&o, "kb-faq"), Some((false, 15)));
+        assert_eq!(best_match(&o, "other"), None);
+        assert!(every_collection("collection/*"));
+        assert!(every_collection("index/*/*"));
+        assert!(!every_collection("index/kb/*"));
+        assert!(!every_collection("collection/kb-*"));
+        // Network policies are arrays, encryption policies objects, either as JSON text.
+        assert_eq!(
+            policy_objects(serde_json::json!("[{\"a\":1},{\"b\":2}]"))
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            policy_objects(serde_json::json!({"Rules": []}))
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -183,7 +183,8 @@ static TYPES: &[TypeMapping] = &[
             ("state", Get::At(&["configuration", "state"])),
             ("vpc", Get::At(&["configuration", "vpcId"])),
         ],
-        documents: &[],
+        // As DescribeVpcEndpoints returns it: JSON text; absent means full access.
+        documents: &[("policy", Get::At(&["configuration", "policyDocument"]))],
     },
     TypeMapping {
         source: "AWS::SageMaker::NotebookInstance",
@@ -295,6 +296,31 @@ static TYPES: &[TypeMapping] = &[
             (
                 "nodeToNodeEncryption",
                 Get::At(&["configuration", "NodeToNodeEncryptionOptions", "Enabled"]),
+            ),
+            (
+                "vpcSubnets",
+                Get::At(&["configuration", "VPCOptions", "SubnetIds"]),
+            ),
+            (
+                "advancedSecurityEnabled",
+                Get::At(&["configuration", "AdvancedSecurityOptions", "Enabled"]),
+            ),
+            (
+                "internalUserDatabaseEnabled",
+                Get::At(&[
+                    "configuration",
+                    "AdvancedSecurityOptions",
+                    "InternalUserDatabaseEnabled",
+                ]),
+            ),
+            (
+                "auditLogsEnabled",
+                Get::At(&[
+                    "configuration",
+                    "LogPublishingOptions",
+                    "AUDIT_LOGS",
+                    "Enabled",
+                ]),
             ),
         ],
         documents: &[],
@@ -550,6 +576,10 @@ pub static NOT_READ: &[(&str, &str)] = &[
     (
         "AWS::OpenSearchServerless::Collection",
         "ailint does not read OpenSearch Serverless collections from AWS Config data",
+    ),
+    (
+        "AWS::IAM::Role",
+        "ailint reads the inline policies of `AWS::IAM::Role` items, not yet their managed-policy attachments",
     ),
     (
         "AWS::OpenSearchServerless::SecurityPolicy",

@@ -243,6 +243,23 @@ fn lookup<'n>(root: &'n Node, path: &[&str]) -> Option<(u32, &'n Node)> {
     let mut node = root;
     let mut line = root.line;
     for name in path {
+        // `[key=value]`: the element of a list of blocks whose `key` is `value` (Terraform
+        // writes `log_publishing_options` as one block per log type).
+        if let Some((k, v)) = name
+            .strip_prefix('[')
+            .and_then(|s| s.strip_suffix(']'))
+            .and_then(|s| s.split_once('='))
+        {
+            let items = match &node.value {
+                Tree::List(items) => items.as_slice(),
+                _ => std::slice::from_ref(node),
+            };
+            node = items.iter().find(|item| {
+                item.entry(k)
+                    .is_some_and(|(_, n)| matches!(&n.value, Tree::String(s) if s == v))
+            })?;
+            continue;
+        }
         // A nested block: its first element.
         while let Tree::List(items) = &node.value {
             node = items.first()?;

@@ -70,6 +70,9 @@ pub async fn collect(scope: Scope) -> Batch {
                 f.set("privateDnsEnabled", e.private_dns_enabled());
                 f.set("state", e.state().map(|s| s.as_str()));
                 f.set("vpc", e.vpc_id());
+                // No document means the default policy (full access); the derivation
+                // reads it so.
+                f.document("policy", super::document_string(e.policy_document()));
                 f.document("policy", super::document_string(e.policy_document()));
                 batch.resources.push(f);
             }

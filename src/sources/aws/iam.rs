@@ -8,6 +8,7 @@ use aws_sdk_iam::types::EntityType;
 use super::{client, tag_map, Batch, Found, Scope};
 
 const POLICY: &str = "AWS::IAM::Policy";
+const ROLE: &str = "AWS::IAM::Role";
 
 pub async fn collect(scope: Scope) -> Batch {
     let iam = client!(aws_sdk_iam, scope);
@@ -27,7 +28,7 @@ pub async fn collect(scope: Scope) -> Batch {
         Err(e) => {
             batch.miss(
                 None,
-                &[POLICY, "AWS::IAM::PolicyStatement"],
+                &[POLICY, "AWS::IAM::PolicyStatement", ROLE],
                 "iam:GetAccountAuthorizationDetails",
                 e,
             );
@@ -39,6 +40,22 @@ pub async fn collect(scope: Scope) -> Batch {
     for page in &pages {
         for role in page.role_detail_list() {
             let Some(role_arn) = role.arn() else { continue };
+            // The role with the ARNs of its managed policies, AWS managed ones included.
+            let mut r = Found::new(ROLE, role_arn, None);
+            if let Some(n) = role.role_name() {
+                r = r.name(n);
+            }
+            r.set(
+                "managedPolicyArns",
+                Some(
+                    role.attached_managed_policies()
+                        .iter()
+                        .filter_map(|p| p.policy_arn())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            r.tags = tag_map(role.tags().iter().map(|t| (t.key(), t.value())));
+            batch.resources.push(r);
             for p in role.attached_managed_policies() {
                 if let Some(arn) = p.policy_arn() {
                     attached

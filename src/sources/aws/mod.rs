@@ -660,6 +660,7 @@ pub const TYPES: &[&str] = &[
     "AWS::EC2::VPC",
     "AWS::EC2::VPCEndpoint",
     "AWS::IAM::Policy",
+    "AWS::IAM::Role",
     "AWS::KMS::Key",
     "AWS::LakeFormation::DataLakeSettings",
     "AWS::LakeFormation::Permissions",

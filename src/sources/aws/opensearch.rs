@@ -56,6 +56,28 @@ pub async fn collect(scope: Scope) -> Batch {
                     .and_then(|n| n.enabled()),
             );
             f.set("vpc", d.vpc_options().and_then(|v| v.vpc_id()));
+            // A public domain has no VPCOptions: no subnets.
+            f.set(
+                "vpcSubnets",
+                Some(
+                    d.vpc_options()
+                        .map(|v| v.subnet_ids().to_vec())
+                        .unwrap_or_default(),
+                ),
+            );
+            if let Some(a) = d.advanced_security_options() {
+                f.set("advancedSecurityEnabled", a.enabled());
+                f.set(
+                    "internalUserDatabaseEnabled",
+                    a.internal_user_database_enabled(),
+                );
+            }
+            f.set(
+                "auditLogsEnabled",
+                d.log_publishing_options()
+                    .and_then(|l| l.get(&aws_sdk_opensearch::types::LogType::AuditLogs))
+                    .and_then(|o| o.enabled()),
+            );
             match scope.call(os.list_tags().arn(d.arn()).send()).await {
                 Ok(t) => f.tags = tag_map(t.tag_list().iter().map(|t| (t.key(), t.value()))),
                 Err(e) => f.unknown(&["tags"], &format!("es:ListTags: {e}")),

@@ -267,6 +267,19 @@ static TYPES: &[TypeMapping] = &[
                 "nodeToNodeEncryption",
                 Get::At(&["NodeToNodeEncryptionOptions", "Enabled"]),
             ),
+            ("vpcSubnets", Get::At(&["VPCOptions", "SubnetIds"])),
+            (
+                "advancedSecurityEnabled",
+                Get::At(&["AdvancedSecurityOptions", "Enabled"]),
+            ),
+            (
+                "internalUserDatabaseEnabled",
+                Get::At(&["AdvancedSecurityOptions", "InternalUserDatabaseEnabled"]),
+            ),
+            (
+                "auditLogsEnabled",
+                Get::At(&["LogPublishingOptions", "AUDIT_LOGS", "Enabled"]),
+            ),
         ],
         documents: &[],
     },
@@ -287,7 +300,7 @@ static TYPES: &[TypeMapping] = &[
             ("privateDnsEnabled", Get::At(&["PrivateDnsEnabled"])),
             ("vpc", Get::At(&["VpcId"])),
         ],
-        documents: &[],
+        documents: &[("policy", Get::At(&["PolicyDocument"]))],
     },
     TypeMapping {
         source: "AWS::CloudTrail::Trail",
@@ -344,6 +357,18 @@ static TYPES: &[TypeMapping] = &[
                     "ServerSideEncryptionByDefault",
                     "KMSMasterKeyID",
                 ]),
+            ),
+            (
+                "publicAccessBlock",
+                Get::Record(
+                    &["PublicAccessBlockConfiguration"],
+                    &[
+                        ("blockPublicAcls", &["BlockPublicAcls"]),
+                        ("ignorePublicAcls", &["IgnorePublicAcls"]),
+                        ("blockPublicPolicy", &["BlockPublicPolicy"]),
+                        ("restrictPublicBuckets", &["RestrictPublicBuckets"]),
+                    ],
+                ),
             ),
         ],
         documents: &[],
@@ -427,6 +452,35 @@ static TYPES: &[TypeMapping] = &[
         name: Some(&["PolicyName"]),
         attributes: &[],
         documents: &[("policy", Get::At(&["PolicyDocument"]))],
+    },
+    TypeMapping {
+        source: "AWS::IAM::Role",
+        model: "AWS::IAM::Role",
+        name: Some(&["RoleName"]),
+        attributes: &[("managedPolicyArns", Get::At(&["ManagedPolicyArns"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::OpenSearchServerless::Collection",
+        model: "AWS::OpenSearchServerless::Collection",
+        name: Some(&["Name"]),
+        attributes: &[("collectionType", Get::At(&["Type"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::OpenSearchServerless::SecurityPolicy",
+        model: "AWS::OpenSearchServerless::SecurityPolicy",
+        name: Some(&["Name"]),
+        attributes: &[("policyType", Get::At(&["Type"]))],
+        // `Policy` is the document as JSON text; the derivations parse it.
+        documents: &[("policy", Get::At(&["Policy"]))],
+    },
+    TypeMapping {
+        source: "AWS::OpenSearchServerless::AccessPolicy",
+        model: "AWS::OpenSearchServerless::AccessPolicy",
+        name: Some(&["Name"]),
+        attributes: &[],
+        documents: &[("policy", Get::At(&["Policy"]))],
     },
 ];
 

@@ -268,7 +268,7 @@ static TYPES: &[TypeMapping] = &[
             ("privateDnsEnabled", Get::At(&["private_dns_enabled"])),
             ("vpc", Get::At(&["vpc_id"])),
         ],
-        documents: &[],
+        documents: &[("policy", Get::At(&["policy"]))],
     },
     TypeMapping {
         source: "aws_cloudtrail",
@@ -392,6 +392,34 @@ static TYPES: &[TypeMapping] = &[
         attributes: &[],
         documents: &[("policy", Get::At(&["policy"]))],
     },
+    TypeMapping {
+        source: "aws_iam_role",
+        model: "AWS::IAM::Role",
+        name: Some(&["name"]),
+        attributes: &[("managedPolicyArns", Get::At(&["managed_policy_arns"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "aws_opensearchserverless_collection",
+        model: "AWS::OpenSearchServerless::Collection",
+        name: Some(&["name"]),
+        attributes: &[("collectionType", Get::At(&["type"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "aws_opensearchserverless_security_policy",
+        model: "AWS::OpenSearchServerless::SecurityPolicy",
+        name: Some(&["name"]),
+        attributes: &[("policyType", Get::At(&["type"]))],
+        documents: &[("policy", Get::At(&["policy"]))],
+    },
+    TypeMapping {
+        source: "aws_opensearchserverless_access_policy",
+        model: "AWS::OpenSearchServerless::AccessPolicy",
+        name: Some(&["name"]),
+        attributes: &[],
+        documents: &[("policy", Get::At(&["policy"]))],
+    },
 ];
 
 const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
@@ -415,11 +443,35 @@ const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
             "nodeToNodeEncryption",
             Get::At(&["node_to_node_encryption", "enabled"]),
         ),
+        ("vpcSubnets", Get::At(&["vpc_options", "subnet_ids"])),
+        (
+            "advancedSecurityEnabled",
+            Get::At(&["advanced_security_options", "enabled"]),
+        ),
+        (
+            "internalUserDatabaseEnabled",
+            Get::At(&[
+                "advanced_security_options",
+                "internal_user_database_enabled",
+            ]),
+        ),
+        (
+            "auditLogsEnabled",
+            Get::At(&["log_publishing_options", "[log_type=AUDIT_LOGS]", "enabled"]),
+        ),
     ],
     documents: &[],
 };
 
 static ATTACHMENTS: &[Attachment] = &[
+    Attachment {
+        source: "aws_iam_role_policy_attachment",
+        target: &["role"],
+        model: "AWS::IAM::Role",
+        attributes: &[("managedPolicyArns", Get::At(&["policy_arn"]))],
+        documents: &[],
+        appends: &["managedPolicyArns"],
+    },
     Attachment {
         source: "aws_s3_bucket_policy",
         target: &["bucket"],
