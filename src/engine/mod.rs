@@ -283,7 +283,7 @@ pub fn evaluate_in_batches(
             message,
         }));
     }
-    findings.extend(not_collected_findings(model, rules, &mut per_rule));
+    findings.extend(not_collected_findings(model, rules, schema, &mut per_rule));
     findings.par_sort_by(|a, b| {
         (
             b.status == Status::Fail,
@@ -737,9 +737,29 @@ fn finding(
 
 /// A service the input could not collect makes every rule on its resource types "not
 /// assessed" in that scope, so a denied call never reads as a pass.
+/// The types a rule judges: its scope, or, for a rule over several types (`resource` with
+/// no `is`), every type that has the attributes its evidence names.
+fn judged_types<'a>(meta: &'a RuleMeta, schema: &'a ModelSchema) -> Vec<&'a str> {
+    if let Some(t) = &meta.resource_type {
+        return vec![t.as_str()];
+    }
+    schema
+        .entity_types
+        .values()
+        .filter(|t| {
+            meta.evidence.iter().all(|path| {
+                let attr = path.split('.').next().unwrap_or(path);
+                t.attrs.contains_key(attr)
+            })
+        })
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
 fn not_collected_findings(
     model: &Model,
     rules: &RuleSet,
+    schema: &ModelSchema,
     per_rule: &mut BTreeMap<String, Counts>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -749,17 +769,15 @@ fn not_collected_findings(
             n.account.as_deref().unwrap_or("*"),
             n.region.as_deref().unwrap_or("*")
         );
-        for rule in &rules.rules {
-            let meta = &rule.meta;
-            let Some(t) = &meta.resource_type else {
-                continue;
-            };
-            if !n.types.contains(t) {
-                continue;
-            }
+        for (meta, t) in rules.rules.iter().flat_map(|rule| {
+            judged_types(&rule.meta, schema)
+                .into_iter()
+                .filter(|t| n.types.iter().any(|n| n == t))
+                .map(move |t| (&rule.meta, t))
+        }) {
             per_rule.entry(meta.id.clone()).or_default().not_assessed += 1;
             let resource = ResourceRef {
-                type_name: t.as_str().into(),
+                type_name: t.into(),
                 id: format!("{scope}/{t}").into(),
                 name: scope.as_str().into(),
                 account: n.account.as_deref().map(Into::into),

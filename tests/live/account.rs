@@ -6,17 +6,26 @@ use serde_json::Value;
 use super::{account_args, ailint_at, args_ref, common, emulator, verdicts, Emulator};
 
 /// What the emulator cannot show, so the compliant account fails it anyway: moto 5.2's
-/// `CreateModel` drops `EnableNetworkIsolation`. The collector's reading of a real
-/// `DescribeModel` with it set is tested with the SDK's test client (replay.rs).
-const EMULATOR_GAPS: [&str; 1] = ["AIL-NET-004"];
+/// `CreateModel` drops `EnableNetworkIsolation`, and its `CreateModelPackage` drops
+/// `ModelCard`. The collector's reading of a real `DescribeModel` with isolation set is
+/// tested with the SDK's test client (replay.rs).
+const EMULATOR_GAPS: [&str; 2] = ["AIL-GOV-002B", "AIL-NET-004"];
 
 /// Every rule the non-compliant account breaks, as seeded.
-const SEEDED_VIOLATIONS: [&str; 25] = [
+const SEEDED_VIOLATIONS: [&str; 41] = [
+    "AIL-GOV-001",
+    "AIL-GOV-002",
+    "AIL-GOV-002B",
+    "AIL-GOV-002C",
+    "AIL-GOV-004",
     "AIL-IAM-001",
+    "AIL-IAM-002",
     "AIL-IAM-006",
     "AIL-KMS-001",
     "AIL-KMS-002",
     "AIL-KMS-002B",
+    "AIL-KMS-003",
+    "AIL-KMS-003B",
     "AIL-KMS-008",
     "AIL-LF-001",
     "AIL-LF-001B",
@@ -24,19 +33,27 @@ const SEEDED_VIOLATIONS: [&str; 25] = [
     "AIL-LF-002B",
     "AIL-LOG-001",
     "AIL-LOG-003",
+    "AIL-LOG-005B",
     "AIL-LOG-006",
     "AIL-LOG-006B",
     "AIL-NET-001",
     "AIL-NET-003",
     "AIL-NET-004",
     "AIL-NET-004B",
+    "AIL-NET-005",
+    "AIL-NET-005B",
     "AIL-NET-007",
     "AIL-NET-008",
+    "AIL-S3-001",
+    "AIL-TAG-001",
     "AIL-TLS-001",
     "AIL-TLS-001B",
     "AIL-TLS-002",
     "AIL-TLS-002B",
     "AIL-TLS-002C",
+    "AIL-TLS-003",
+    "AIL-VEC-001",
+    "AIL-VEC-001C",
 ];
 
 /// A live audit of one member account as JSON, and the stderr of the run.

@@ -146,9 +146,19 @@ const JSON_KEYS: &[(&str, &[&str])] = &[
     ("ListAccessPolicies", &["type"]),
     ("GetAccessPolicy", &["type", "name"]),
     ("DescribeModel", &["ModelName"]),
+    ("DescribeMonitoringSchedule", &["MonitoringScheduleName"]),
+    ("DescribeDataQualityJobDefinition", &["JobDefinitionName"]),
+    ("DescribeModelQualityJobDefinition", &["JobDefinitionName"]),
+    ("DescribeModelBiasJobDefinition", &["JobDefinitionName"]),
+    (
+        "DescribeModelExplainabilityJobDefinition",
+        &["JobDefinitionName"],
+    ),
     ("ListTags", &["ResourceArn"]),
-    // Bedrock's, which names the resource in its body (Bedrock Agents' in its path).
-    ("ListTagsForResource", &["resourceARN"]),
+    // Bedrock Agents' names the resource in its path.
+    // Bedrock's, which names the resource `resourceARN`, and OpenSearch Serverless's,
+    // which names it `resourceArn`; a request carries one of them.
+    ("ListTagsForResource", &["resourceARN", "resourceArn"]),
 ];
 
 /// `%3A` → `:`; what the SDK percent-encodes in paths and query strings.
@@ -238,7 +248,12 @@ fn identify(service: &Service, req: &Request<SdkBody>) -> Option<(String, String
                             .iter()
                             .find(|(o, _)| *o == operation)
                             .map_or(&[][..], |(_, m)| *m);
-                        params.extend(members.iter().map(|m| key_part(&body[*m])));
+                        params.extend(
+                            members
+                                .iter()
+                                .filter(|m| !body[**m].is_null())
+                                .map(|m| key_part(&body[*m])),
+                        );
                     }
                     (operation, params)
                 })?
@@ -250,7 +265,11 @@ fn identify(service: &Service, req: &Request<SdkBody>) -> Option<(String, String
                 .iter()
                 .find(|(o, _)| *o == operation)
                 .map_or(&[][..], |(_, m)| *m);
-            let params = members.iter().map(|m| key_part(&body[*m])).collect();
+            let params = members
+                .iter()
+                .filter(|m| !body[**m].is_null())
+                .map(|m| key_part(&body[*m]))
+                .collect();
             (operation, params)
         }
     };
@@ -540,6 +559,7 @@ fn strong_guardrail() -> Value {
                 {"type": "GROUNDING", "threshold": 0.85, "action": "BLOCK", "enabled": true},
                 {"type": "RELEVANCE", "threshold": 0.75, "action": "BLOCK", "enabled": true},
             ],
+            "topics": [with(json!({"name": "investment-advice", "type": "DENY"}), both("BLOCK"))],
         },
     })
 }
@@ -673,6 +693,7 @@ async fn opensearch_serverless_collections_and_policies_as_the_api_returns_them(
             {"type": "AWS::OpenSearchServerless::Collection",
              "id": "arn:aws:aoss:us-east-1:111122223333:collection/k3v9x2m7q1w8e5r4t6y0",
              "name": "support-docs-vectors", "account": ACCOUNT, "region": REGION,
+             "tags": {"cost-center": "cc-4471", "team": "customer-support"},
              "attributes": {"collectionType": "VECTORSEARCH", "kmsKeyArn": key}},
             {"type": "AWS::OpenSearchServerless::SecurityPolicy",
              "id": "arn:aws:aoss:us-east-1:111122223333:security-policy/encryption/support-docs-encryption",
@@ -699,11 +720,18 @@ async fn opensearch_serverless_collections_and_policies_as_the_api_returns_them(
 
 #[tokio::test]
 async fn sagemaker_models_and_monitoring_schedules_as_the_api_returns_them() {
-    let schedule = |name: &str, kind: &str, status: &str| {
+    // Each schedule names a job definition, whose network settings are read with the
+    // Describe operation of its monitoring type, one of each: the data-quality job's isolate
+    // and encrypt, the model-quality job's have no NetworkConfig (both off), the bias and
+    // explainability jobs' do one each.
+    let schedule = |name: &str, kind: &str, status: &str, network: (bool, bool)| {
         let mut s = json!({"type": "AWS::SageMaker::MonitoringSchedule",
                "id": format!("arn:aws:sagemaker:us-east-1:111122223333:monitoring-schedule/{name}"),
                "name": name, "account": ACCOUNT, "region": REGION,
-               "attributes": {"endpoint": "fraud-detector-prod", "monitoringType": kind, "status": status}});
+               "attributes": {"endpoint": "fraud-detector-prod", "monitoringType": kind, "status": status,
+                              "jobDefinitionName": format!("{name}-job"),
+                              "enableNetworkIsolation": network.0,
+                              "enableInterContainerTrafficEncryption": network.1}});
         if kind == "DataQuality" {
             s["tags"] = json!({"team": "risk"});
         }
@@ -728,9 +756,12 @@ async fn sagemaker_models_and_monitoring_schedules_as_the_api_returns_them() {
              "attributes": {
                  "enableNetworkIsolation": true,
                  "vpcSubnets": ["subnet-0a4e9c2b7d1f36e85", "subnet-0c6d1a8f3e5b29d47"],
-                 "modelDataUrl": "s3://acme-ml-artifacts/fraud-detector/v3/model.tar.gz"}},
-            schedule("fraud-detector-data-quality", "DataQuality", "Scheduled"),
-            schedule("fraud-detector-model-quality", "ModelQuality", "Stopped"),
+                 "modelDataUrl": "s3://acme-ml-artifacts/fraud-detector/v3/model.tar.gz",
+                 "image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"}},
+            schedule("fraud-detector-bias", "ModelBias", "Scheduled", (false, true)),
+            schedule("fraud-detector-data-quality", "DataQuality", "Scheduled", (true, true)),
+            schedule("fraud-detector-explainability", "ModelExplainability", "Scheduled", (true, false)),
+            schedule("fraud-detector-model-quality", "ModelQuality", "Stopped", (false, false)),
         ])
     );
 }
@@ -778,7 +809,7 @@ async fn every_page_of_a_list_is_read() {
         .iter()
         .filter(|r| r.type_name == "AWS::SageMaker::MonitoringSchedule")
         .count();
-    assert_eq!(schedules, 2);
+    assert_eq!(schedules, 4);
     assert!(sagemaker
         .calls()
         .contains(&"ListMonitoringSchedules d3J5a2xqZ2hmZHNhLTI=".to_string()));
@@ -863,6 +894,7 @@ async fn a_denied_guardrail_read_leaves_its_policies_unknown() {
         "kmsKey",
         "managedWordLists",
         "piiEntities",
+        "topics",
     ]
     .iter()
     .map(|path| json!({"path": path, "reason": reason}))
@@ -927,6 +959,7 @@ async fn denied_detail_reads_leave_facts_unknown_never_absent() {
             "fraud-detector-v3",
             &[
                 "enableNetworkIsolation",
+                "image",
                 "modelDataUrl",
                 "modelPackage",
                 "vpcSubnets",

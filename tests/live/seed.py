@@ -72,6 +72,13 @@ def seed_account(client, account, good):
         "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
         "Resource": MODEL if good else "*",
     }
+    if good:
+        # Every invocation must name the account's guardrail.
+        invoke["Condition"] = {
+            "StringEquals": {
+                "bedrock:GuardrailIdentifier": f"arn:aws:bedrock:us-east-1:{account}:guardrail/support"
+            }
+        }
     arn = iam.create_policy(
         PolicyName=f"ml-invoke-{kind}", PolicyDocument=policy_json([invoke])
     )["Policy"]["Arn"]
@@ -157,7 +164,7 @@ def seed_region(client, account, region, good, role):
             "sagemaker.api",
             "sagemaker.runtime",
         ]:
-            ec2.create_vpc_endpoint(
+            endpoint = dict(
                 VpcId=vpc,
                 ServiceName=f"com.amazonaws.{region}.{service}",
                 VpcEndpointType="Interface",
@@ -165,6 +172,19 @@ def seed_region(client, account, region, good, role):
                 SecurityGroupIds=[sg],
                 PrivateDnsEnabled=True,
             )
+            if service == "bedrock-runtime":
+                # Only the approved model, only from this account.
+                endpoint["PolicyDocument"] = policy_json(
+                    [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                            "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                            "Resource": MODEL,
+                        }
+                    ]
+                )
+            ec2.create_vpc_endpoint(**endpoint)
 
     s3 = client("s3", region)
     bucket = f"ml-artifacts-{kind}-{region}"
@@ -242,12 +262,51 @@ def seed_region(client, account, region, good, role):
     if good:
         notebook.update(KmsKeyId=key, DirectInternetAccess="Disabled", RootAccess="Disabled")
     sm.create_notebook_instance(**notebook)
+    # The model comes from the registry: the compliant account's package is approved and
+    # carries the required metadata, a model card and metrics; its image is in the
+    # account's own ECR.
+    image = (
+        f"{account}.dkr.ecr.{region}.amazonaws.com/fraud-inference:1.0"
+        if good
+        else f"763104351884.dkr.ecr.{region}.amazonaws.com/pytorch-inference:2.1-cpu-py310"
+    )
+    sm.create_model_package_group(ModelPackageGroupName=f"fraud-{kind}")
+    package = dict(
+        ModelPackageGroupName=f"fraud-{kind}",
+        ModelPackageDescription="fraud detector",
+        InferenceSpecification={
+            "Containers": [{"Image": image, "ModelDataUrl": f"s3://{bucket}/fraud/model.tar.gz"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        ModelApprovalStatus="Approved" if good else "PendingManualApproval",
+    )
+    if good:
+        package["CustomerMetadataProperties"] = {
+            "owner": "fraud-team",
+            "data-classification": "confidential",
+            "training-dataset": f"s3://{bucket}/train",
+            "risk-tier": "medium",
+        }
+        package["ModelCard"] = {
+            "ModelCardContent": json.dumps({"model_overview": {"model_description": "fraud detector"}}),
+            "ModelCardStatus": "Approved",
+        }
+        package["ModelMetrics"] = {
+            "ModelQuality": {
+                "Statistics": {
+                    "ContentType": "application/json",
+                    "S3Uri": f"s3://{bucket}/fraud/evaluation.json",
+                }
+            }
+        }
+    package_arn = sm.create_model_package(**package)["ModelPackageArn"]
+    container = {"Image": image, "ModelDataUrl": f"s3://{bucket}/fraud/model.tar.gz"}
+    if good:
+        container["ModelPackageName"] = package_arn
     model = dict(
         ModelName=f"fraud-{kind}",
-        PrimaryContainer={
-            "Image": f"763104351884.dkr.ecr.{region}.amazonaws.com/pytorch-inference:2.1-cpu-py310",
-            "ModelDataUrl": f"s3://{bucket}/fraud/model.tar.gz",
-        },
+        PrimaryContainer=container,
         ExecutionRoleArn=role,
     )
     if good:
@@ -278,7 +337,11 @@ def seed_region(client, account, region, good, role):
         config["KmsKeyId"] = key
         capture["KmsKeyId"] = key
     sm.create_endpoint_config(**config)
-    sm.create_endpoint(EndpointName=f"fraud-{kind}", EndpointConfigName=f"fraud-{kind}")
+    sm.create_endpoint(
+        EndpointName=f"fraud-{kind}",
+        EndpointConfigName=f"fraud-{kind}",
+        **({"Tags": [{"Key": "team", "Value": "fraud"}]} if good else {}),
+    )
     domain = dict(
         DomainName=f"studio-{kind}",
         AuthMode="IAM",
@@ -289,6 +352,7 @@ def seed_region(client, account, region, good, role):
     )
     if good:
         domain["KmsKeyId"] = key
+        domain["Tags"] = [{"Key": "team", "Value": "research"}]
     sm.create_domain(**domain)
 
     job = dict(
@@ -319,25 +383,8 @@ def seed_region(client, account, region, good, role):
         job["OutputDataConfig"]["KmsKeyId"] = key
         job["ResourceConfig"]["VolumeKmsKeyId"] = key
         job["VpcConfig"] = {"SecurityGroupIds": [sg], "Subnets": [subnet]}
+        job["Tags"] = [{"Key": "team", "Value": "fraud"}]
     sm.create_training_job(**job)
-    sm.create_model_package_group(ModelPackageGroupName=f"fraud-{kind}")
-    sm.create_model_package(
-        ModelPackageGroupName=f"fraud-{kind}",
-        ModelPackageDescription="fraud detector",
-        InferenceSpecification={
-            "Containers": [
-                {
-                    "Image": f"763104351884.dkr.ecr.{region}.amazonaws.com/pytorch-inference:2.1-cpu-py310",
-                    "ModelDataUrl": f"s3://{bucket}/fraud/model.tar.gz",
-                }
-            ],
-            "SupportedContentTypes": ["text/csv"],
-            "SupportedResponseMIMETypes": ["text/csv"],
-        },
-        ModelApprovalStatus="Approved" if good else "PendingManualApproval",
-        **({"CustomerMetadataProperties": {"owner": "fraud-team", "risk-rating": "medium"}} if good else {}),
-    )
-
     opensearch = client("opensearch", region)
     opensearch.create_domain(
         DomainName=f"vectors-{kind}",
@@ -349,6 +396,23 @@ def seed_region(client, account, region, good, role):
             "TLSSecurityPolicy": TLS_POLICY if good else "Policy-Min-TLS-1-0-2019-07",
         },
         VPCOptions={"SubnetIds": [subnet], "SecurityGroupIds": [sg]},
+        **(
+            {
+                "AdvancedSecurityOptions": {
+                    "Enabled": True,
+                    "InternalUserDatabaseEnabled": False,
+                    "MasterUserOptions": {"MasterUserARN": role},
+                },
+                "LogPublishingOptions": {
+                    "AUDIT_LOGS": {
+                        "CloudWatchLogsLogGroupArn": f"arn:aws:logs:{region}:{account}:log-group:/aws/opensearch/vectors",
+                        "Enabled": True,
+                    }
+                },
+            }
+            if good
+            else {}
+        ),
     )
 
     aoss = client("opensearchserverless", region)
@@ -363,7 +427,11 @@ def seed_region(client, account, region, good, role):
             }
         ),
     )
-    aoss.create_collection(name=f"kb-{kind}", type="VECTORSEARCH")
+    aoss.create_collection(
+        name=f"kb-{kind}",
+        type="VECTORSEARCH",
+        **({"tags": [{"key": "team", "value": "support"}]} if good else {}),
+    )
 
     lf = client("lakeformation", region)
     admin = f"arn:aws:iam::{account}:role/data-lake-admin"

@@ -3,7 +3,7 @@
 
 use aws_sdk_opensearchserverless::types::{AccessPolicyType, SecurityPolicyType};
 
-use super::{client, Batch, Found, Scope};
+use super::{client, tag_map, Batch, Found, Scope};
 
 const COLLECTION: &str = "AWS::OpenSearchServerless::Collection";
 const SECURITY_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
@@ -91,6 +91,14 @@ async fn collections(scope: &Scope, aoss: &Client) -> Batch {
                     let mut f = Found::new(COLLECTION, arn, region).name(name);
                     f.set("collectionType", c.r#type().map(|t| t.as_str()));
                     f.set("kmsKeyArn", c.kms_key_arn());
+                    // BatchGetCollection does not return tags.
+                    match scope
+                        .call(aoss.list_tags_for_resource().resource_arn(arn).send())
+                        .await
+                    {
+                        Ok(t) => f.tags = tag_map(t.tags().iter().map(|t| (t.key(), t.value()))),
+                        Err(e) => f.unknown(&["tags"], &format!("aoss:ListTagsForResource: {e}")),
+                    }
                     batch.resources.push(f);
                 }
             }

@@ -546,6 +546,8 @@ async fn training_jobs(scope: &Scope, sm: &Client) -> Batch {
                     &format!("sagemaker:DescribeTrainingJob: {e}"),
                 ),
             }
+            // DescribeTrainingJob does not return tags.
+            tags(&scope, &sm, &arn, &mut f).await;
             f
         }
     })
