@@ -861,3 +861,47 @@ Resources:
     assert_eq!(access["grantsToEveryone"], true);
     assert_eq!(access["grantsAllOnAllCollections"], true);
 }
+
+#[test]
+fn a_terraform_invocation_logging_configuration_turns_logging_on_and_names_its_bucket() {
+    let model = normalized_text(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "bedrock-invocation-logs"
+}
+
+resource "aws_s3_bucket" "other" {
+  bucket = "unrelated"
+}
+
+resource "aws_bedrock_model_invocation_logging_configuration" "this" {
+  logging_config {
+    s3_config {
+      bucket_name = aws_s3_bucket.logs.id
+    }
+    cloudwatch_config {
+      log_group_name = "bedrock-invocations"
+      role_arn       = "arn:aws:iam::111122223333:role/bedrock-logging"
+    }
+  }
+}
+"#,
+    );
+    let logging = &model["AWS::Bedrock::ModelInvocationLogging"][0]["attributes"];
+    assert_eq!(logging["enabled"], true, "{logging}");
+    // The provider delivers text unless `text_data_delivery_enabled` says otherwise.
+    assert_eq!(logging["textDataDeliveryEnabled"], true);
+    assert_eq!(logging["s3Bucket"], "bedrock-invocation-logs");
+    assert_eq!(logging["logGroupName"], "bedrock-invocations");
+    let buckets = &model["AWS::S3::Bucket"];
+    let logs: Vec<bool> = buckets
+        .iter()
+        .map(|b| b["attributes"]["invocationLogs"] == true)
+        .collect();
+    assert_eq!(logs.iter().filter(|l| **l).count(), 1, "{buckets:?}");
+}

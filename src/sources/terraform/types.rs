@@ -246,6 +246,30 @@ static TYPES: &[TypeMapping] = &[
         ],
         documents: &[],
     },
+    TypeMapping {
+        source: "aws_bedrock_model_invocation_logging_configuration",
+        model: "AWS::Bedrock::ModelInvocationLogging",
+        name: None,
+        attributes: &[
+            // The resource cannot be declared without its `logging_config`: declaring it
+            // turns logging on.
+            ("enabled", Get::Fixed("true")),
+            // The provider defaults text delivery to true inside `logging_config`.
+            (
+                "textDataDeliveryEnabled",
+                Get::BlockDefault(&["logging_config", "text_data_delivery_enabled"], "true"),
+            ),
+            (
+                "s3Bucket",
+                Get::At(&["logging_config", "s3_config", "bucket_name"]),
+            ),
+            (
+                "logGroupName",
+                Get::At(&["logging_config", "cloudwatch_config", "log_group_name"]),
+            ),
+        ],
+        documents: &[],
+    },
     OPENSEARCH_DOMAIN,
     TypeMapping {
         source: "aws_elasticsearch_domain",
