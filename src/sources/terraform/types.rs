@@ -455,9 +455,14 @@ const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
                 "internal_user_database_enabled",
             ]),
         ),
+        // `enabled` defaults to true in a `log_publishing_options` block: a block of
+        // log_type AUDIT_LOGS without it publishes audit logs.
         (
             "auditLogsEnabled",
-            Get::At(&["log_publishing_options", "[log_type=AUDIT_LOGS]", "enabled"]),
+            Get::BlockDefault(
+                &["log_publishing_options", "[log_type=AUDIT_LOGS]", "enabled"],
+                "true",
+            ),
         ),
     ],
     documents: &[],
