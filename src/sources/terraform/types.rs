@@ -236,6 +236,14 @@ static TYPES: &[TypeMapping] = &[
         attributes: &[
             ("storageType", Get::At(&["storage_configuration", "type"])),
             (
+                "collection",
+                Get::At(&[
+                    "storage_configuration",
+                    "opensearch_serverless_configuration",
+                    "collection_arn",
+                ]),
+            ),
+            (
                 "embeddingModelArn",
                 Get::At(&[
                     "knowledge_base_configuration",
