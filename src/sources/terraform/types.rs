@@ -339,6 +339,13 @@ static TYPES: &[TypeMapping] = &[
         documents: &[("policy", Get::At(&["policy"]))],
     },
     TypeMapping {
+        source: "aws_s3_account_public_access_block",
+        model: "AWS::S3::AccountPublicAccessBlock",
+        name: None,
+        attributes: &[("publicAccessBlock", PUBLIC_ACCESS_BLOCK)],
+        documents: &[],
+    },
+    TypeMapping {
         source: "aws_lakeformation_data_lake_settings",
         model: "AWS::LakeFormation::DataLakeSettings",
         name: None,
@@ -476,7 +483,25 @@ const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
     documents: &[],
 };
 
+const PUBLIC_ACCESS_BLOCK: Get = Get::Record(
+    &[],
+    &[
+        ("blockPublicAcls", &["block_public_acls"]),
+        ("ignorePublicAcls", &["ignore_public_acls"]),
+        ("blockPublicPolicy", &["block_public_policy"]),
+        ("restrictPublicBuckets", &["restrict_public_buckets"]),
+    ],
+);
+
 static ATTACHMENTS: &[Attachment] = &[
+    Attachment {
+        source: "aws_s3_bucket_public_access_block",
+        target: &["bucket"],
+        model: "AWS::S3::Bucket",
+        attributes: &[("publicAccessBlock", PUBLIC_ACCESS_BLOCK)],
+        documents: &[],
+        appends: &[],
+    },
     Attachment {
         source: "aws_iam_role_policy_attachment",
         target: &["role"],
