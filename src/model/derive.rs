@@ -1770,8 +1770,8 @@ fn serverless_collections(model: &mut Model) {
                 .or_default(),
             (None, None) => continue,
         };
-        let encryption = str_attr(r, "policyType")
-            .is_some_and(|t| t.eq_ignore_ascii_case("encryption"));
+        let encryption =
+            str_attr(r, "policyType").is_some_and(|t| t.eq_ignore_ascii_case("encryption"));
         let parsed = match document(r, "policy") {
             Err(reason) => Err(reason),
             Ok(None) => Err(format!("policy `{}` has no document", r.display_name())),
