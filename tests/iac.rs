@@ -635,6 +635,60 @@ resource "aws_opensearch_domain" "explicit_off" {
 }
 
 #[test]
+fn a_terraform_audit_log_block_publishes_unless_it_says_otherwise() {
+    use ailint::config::Config;
+    use ailint::engine::{RuleSet, Status};
+    use ailint::model::ModelSchema;
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("main.tf");
+    // The provider defaults `enabled` to true inside `log_publishing_options`; a block of
+    // another log type does not publish audit logs.
+    std::fs::write(
+        &tf,
+        r#"
+resource "aws_opensearch_domain" "block_default" {
+  domain_name = "block-default"
+  log_publishing_options {
+    log_type                 = "AUDIT_LOGS"
+    cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:audit"
+  }
+}
+
+resource "aws_opensearch_domain" "other_type" {
+  domain_name = "other-type"
+  log_publishing_options {
+    log_type                 = "SEARCH_SLOW_LOGS"
+    cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:slow"
+  }
+}
+
+resource "aws_opensearch_domain" "explicit_off" {
+  domain_name = "explicit-off"
+  log_publishing_options {
+    log_type                 = "AUDIT_LOGS"
+    cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:audit"
+    enabled                  = false
+  }
+}
+"#,
+    )
+    .unwrap();
+    let mut rules = RuleSet::load(&[], ModelSchema::builtin()).unwrap();
+    rules.rules.retain(|r| r.meta.id == "AIL-VEC-001C");
+    let report = ailint::audit_paths(&[tf], &Config::default(), &rules);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut failed: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| f.resource.name.to_string())
+        .collect();
+    failed.sort();
+    assert_eq!(failed, ["explicit-off", "other-type"]);
+    assert_eq!(report.per_rule["AIL-VEC-001C"].pass, 1);
+}
+
+#[test]
 fn a_model_created_from_a_model_package_is_judged_by_the_package() {
     use ailint::config::Config;
     use ailint::engine::{RuleSet, Status};

@@ -1688,6 +1688,24 @@ fn policy_objects(doc: Json) -> Result<Vec<Json>, String> {
     })
 }
 
+/// An encryption policy's `KmsARN` is often a key the same input creates, known only after
+/// deployment; the policy still names a key, which is all its facts need.
+fn named_key(doc: Json) -> Json {
+    let mut doc = match doc {
+        Json::String(text) => match serde_json::from_str::<Json>(&text) {
+            Ok(parsed) => parsed,
+            Err(_) => return Json::String(text),
+        },
+        other => other,
+    };
+    if let Some(Json::String(k)) = doc.get_mut("KmsARN") {
+        if policy_document::unknown_reason(k).is_some() {
+            *k = "(a key known after deployment)".into();
+        }
+    }
+    doc
+}
+
 /// The patterns of the rules of `resource_type` in a policy object.
 fn rule_patterns(obj: &Json, resource_type: &str) -> Vec<String> {
     obj.get("Rules")
@@ -1752,9 +1770,12 @@ fn serverless_collections(model: &mut Model) {
                 .or_default(),
             (None, None) => continue,
         };
+        let encryption =
+            str_attr(r, "policyType").is_some_and(|t| t.eq_ignore_ascii_case("encryption"));
         let parsed = match document(r, "policy") {
             Err(reason) => Err(reason),
             Ok(None) => Err(format!("policy `{}` has no document", r.display_name())),
+            Ok(Some(doc)) if encryption => policy_objects(named_key(doc)),
             Ok(Some(doc)) => policy_objects(doc),
         };
         docs.push(parsed);
@@ -2345,6 +2366,23 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn an_encryption_policy_naming_a_key_known_after_deployment_names_a_key() {
+        let unknown = format!(
+            "{}`aws_kms_key.k.arn` is known only after deployment",
+            policy_document::UNKNOWN_PREFIX
+        );
+        let doc = serde_json::json!({"Rules": [], "AWSOwnedKey": false, "KmsARN": unknown});
+        assert!(policy_objects(doc.clone()).is_err());
+        let objs = policy_objects(named_key(doc)).unwrap();
+        assert_eq!(objs[0]["KmsARN"], "(a key known after deployment)");
+        let text = serde_json::json!({"AWSOwnedKey": false, "KmsARN": unknown}).to_string();
+        assert!(policy_objects(named_key(Json::String(text))).is_ok());
+        // Unknown rules still make the policy unknown.
+        let doc = serde_json::json!({"Rules": unknown, "AWSOwnedKey": false, "KmsARN": "k"});
+        assert!(policy_objects(named_key(doc)).is_err());
     }
 
     #[test]

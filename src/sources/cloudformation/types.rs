@@ -235,6 +235,14 @@ static TYPES: &[TypeMapping] = &[
         attributes: &[
             ("storageType", Get::At(&["StorageConfiguration", "Type"])),
             (
+                "collection",
+                Get::At(&[
+                    "StorageConfiguration",
+                    "OpensearchServerlessConfiguration",
+                    "CollectionArn",
+                ]),
+            ),
+            (
                 "embeddingModelArn",
                 Get::At(&[
                     "KnowledgeBaseConfiguration",

@@ -236,6 +236,14 @@ static TYPES: &[TypeMapping] = &[
         attributes: &[
             ("storageType", Get::At(&["storage_configuration", "type"])),
             (
+                "collection",
+                Get::At(&[
+                    "storage_configuration",
+                    "opensearch_serverless_configuration",
+                    "collection_arn",
+                ]),
+            ),
+            (
                 "embeddingModelArn",
                 Get::At(&[
                     "knowledge_base_configuration",
@@ -353,6 +361,13 @@ static TYPES: &[TypeMapping] = &[
             ),
         ],
         documents: &[("policy", Get::At(&["policy"]))],
+    },
+    TypeMapping {
+        source: "aws_s3_account_public_access_block",
+        model: "AWS::S3::AccountPublicAccessBlock",
+        name: None,
+        attributes: &[("publicAccessBlock", PUBLIC_ACCESS_BLOCK)],
+        documents: &[],
     },
     TypeMapping {
         source: "aws_lakeformation_data_lake_settings",
@@ -479,15 +494,38 @@ const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
                 "internal_user_database_enabled",
             ]),
         ),
+        // `enabled` defaults to true in a `log_publishing_options` block: a block of
+        // log_type AUDIT_LOGS without it publishes audit logs.
         (
             "auditLogsEnabled",
-            Get::At(&["log_publishing_options", "[log_type=AUDIT_LOGS]", "enabled"]),
+            Get::BlockDefault(
+                &["log_publishing_options", "[log_type=AUDIT_LOGS]", "enabled"],
+                "true",
+            ),
         ),
     ],
     documents: &[],
 };
 
+const PUBLIC_ACCESS_BLOCK: Get = Get::Record(
+    &[],
+    &[
+        ("blockPublicAcls", &["block_public_acls"]),
+        ("ignorePublicAcls", &["ignore_public_acls"]),
+        ("blockPublicPolicy", &["block_public_policy"]),
+        ("restrictPublicBuckets", &["restrict_public_buckets"]),
+    ],
+);
+
 static ATTACHMENTS: &[Attachment] = &[
+    Attachment {
+        source: "aws_s3_bucket_public_access_block",
+        target: &["bucket"],
+        model: "AWS::S3::Bucket",
+        attributes: &[("publicAccessBlock", PUBLIC_ACCESS_BLOCK)],
+        documents: &[],
+        appends: &[],
+    },
     Attachment {
         source: "aws_iam_role_policy_attachment",
         target: &["role"],
