@@ -16,6 +16,11 @@
 //! wall time, CPU, peak RSS by `wait4`). The emulator's request log gives the HTTP requests
 //! each run made, retries included.
 //!
+//! The emulator answers the operations it lacks with HTTP 500, which both tools retry with
+//! backoff by default; `AILINT_BENCH_MAX_ATTEMPTS=1` gives both one attempt per call
+//! (`AWS_MAX_ATTEMPTS` for ailint, `--aws-retries-max-attempts` for Prowler), to measure
+//! the collection itself.
+//!
 //! Environment: `AILINT_BENCH_RUNS` (ailint runs, default 5), `AILINT_BENCH_PROWLER_RUNS`
 //! (default 2), `AILINT_BENCH_PROWLER` (the prowler binary; else `prowler` on `PATH`;
 //! without it only ailint runs), and the emulator's `AILINT_EMULATOR_URL`,
@@ -83,6 +88,10 @@ fn main() {
             PROWLER_SERVICES.join(" ")
         ),
         None => println!("prowler: not found (set AILINT_BENCH_PROWLER); ailint only"),
+    }
+    match max_attempts() {
+        Some(n) => println!("attempts per call: {n} (both tools)"),
+        None => println!("attempts per call: each tool's default retries"),
     }
 
     // Untimed: each works, and what it found.
@@ -200,7 +209,17 @@ fn ailint_command(bin: &Path, url: &str, role: &str, dir: &Path) -> Command {
         .args(["--format", "json", "-o", "/dev/null", "--inventory"])
         .arg(dir.join("inventory.json"));
     aws_env(&mut cmd, url, dir);
+    if let Some(n) = max_attempts() {
+        cmd.env("AWS_MAX_ATTEMPTS", n);
+    }
     cmd
+}
+
+/// `AILINT_BENCH_MAX_ATTEMPTS`: attempts per call for both tools, when set.
+fn max_attempts() -> Option<String> {
+    std::env::var("AILINT_BENCH_MAX_ATTEMPTS")
+        .ok()
+        .filter(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
 }
 
 fn find_prowler() -> Option<PathBuf> {
@@ -228,6 +247,11 @@ fn prowler_command(bin: &Path, url: &str, role: &str, dir: &Path) -> Command {
         .args(PROWLER_SERVICES)
         .args(["--output-formats", "json-ocsf", "--no-banner", "-o"])
         .arg(dir.join("prowler"))
+        .args(
+            max_attempts()
+                .map(|n| vec!["--aws-retries-max-attempts".to_string(), n])
+                .unwrap_or_default(),
+        )
         // Prowler exits 3 when checks fail.
         .env(measure::OK_CODES, "0,3");
     aws_env(&mut cmd, url, dir);
