@@ -194,10 +194,13 @@ pub struct Monitoring {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LakeFormation {
-    /// Principal ARNs allowed as data-lake administrators. Empty: administrators are not
-    /// judged, since no default list can fit an organisation's accounts.
+    /// Principal ARNs allowed as data-lake administrators. No default list can fit an
+    /// organisation's accounts: while it is empty, administrators are "not assessed".
     pub admins: Vec<String>,
 }
+
+/// Settings rules may name in `@requires`: those with no default the organisation must set.
+pub const REQUIRABLE: [&str; 1] = ["lakeformation.admins"];
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -299,6 +302,14 @@ const PII_ALIASES: [(&str, &str); 2] = [
 ];
 
 impl Config {
+    /// Whether a setting of [`REQUIRABLE`] is set; `None` for a name that is not one.
+    pub fn is_set(&self, key: &str) -> Option<bool> {
+        match key {
+            "lakeformation.admins" => Some(!self.lakeformation.admins.is_empty()),
+            _ => None,
+        }
+    }
+
     /// `--config PATH`, else `ailint.toml` in `dir` if present, else the defaults.
     pub fn discover(
         explicit: Option<&Path>,

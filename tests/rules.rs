@@ -386,3 +386,36 @@ fn every_rule_is_proven_on_every_input_kind_that_carries_its_facts() {
         missing.join("\n")
     );
 }
+
+/// A rule that judges against a setting with no default is "not assessed" while the
+/// setting is unset, and names it; every `@requires` is a setting the configuration knows.
+#[test]
+fn a_rule_whose_setting_is_unset_is_not_assessed() {
+    let all = RuleSet::load(&[], ModelSchema::builtin()).unwrap();
+    for r in &all.rules {
+        for key in &r.meta.requires {
+            assert!(
+                ailint::config::REQUIRABLE.contains(&key.as_str())
+                    && Config::default().is_set(key).is_some(),
+                "{}: @requires names `{key}`, which is not a requirable setting",
+                r.meta.id
+            );
+        }
+    }
+    let mut only = all.clone();
+    only.rules.retain(|r| r.meta.id == "AIL-LF-003");
+    let fixture = PathBuf::from("fixtures/rules/lakeformation/admin-not-allow-listed/fail.json");
+    let report = ailint::audit_paths(std::slice::from_ref(&fixture), &Config::default(), &only);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        assert_eq!(f.status, Status::NotAssessed, "{f:?}");
+        assert!(
+            f.reason
+                .as_deref()
+                .is_some_and(|r| r.contains("`lakeformation.admins` is not set")),
+            "{f:?}"
+        );
+    }
+    assert_eq!(report.per_rule["AIL-LF-003"].pass, 0);
+}

@@ -427,7 +427,15 @@ impl Evaluation<'_> {
                     .reads_tags
                     .then(|| r.unknown_for("tags"))
                     .flatten();
-                let verdict = if let Some(u) = unknown_tags {
+                let unset = meta
+                    .requires
+                    .iter()
+                    .find(|k| self.config.is_set(k) != Some(true));
+                let verdict = if let Some(key) = unset {
+                    Verdict::NotAssessed(format!(
+                        "`{key}` is not set in ailint.toml: the rule has nothing to judge against"
+                    ))
+                } else if let Some(u) = unknown_tags {
                     Verdict::NotAssessed(format!("`tags` is unknown: {}", u.reason))
                 } else if let Some(reason) = outcome.residual.get(id) {
                     Verdict::NotAssessed(reason.clone())

@@ -115,7 +115,7 @@ pub const MAPPING_ANNOTATIONS: [(&str, &str); 9] = [
     ("kics", "KICS"),
 ];
 
-const OPTIONAL_ANNOTATIONS: [&str; 2] = ["area", "section"];
+const OPTIONAL_ANNOTATIONS: [&str; 3] = ["area", "section", "requires"];
 
 /// What a rule says about itself.
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +140,9 @@ pub struct RuleMeta {
     /// Where the rule is defined, e.g. `rules/network/notebook-direct-internet.cedar`.
     pub file: String,
     pub builtin: bool,
+    /// `ailint.toml` settings the rule judges against and that have no default (`@requires`):
+    /// while one is unset the rule reports "not assessed", never a pass.
+    pub requires: Vec<String>,
     /// The policy text, for `ailint explain`.
     #[serde(skip)]
     pub source: String,
@@ -558,6 +561,7 @@ fn rule_from_policy(
             title: ann("title").unwrap_or_default(),
             severity,
             area: ann("area").unwrap_or_else(|| file.area.clone()),
+            requires: ann("requires").map(|v| split_list(&v)).unwrap_or_default(),
             control,
             section,
             rationale: ann("rationale").unwrap_or_default(),
