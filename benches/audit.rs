@@ -193,7 +193,7 @@ fn check_binary(bin: &Path) {
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
     let listed: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("`ailint rules --format json` prints JSON");
-    let mut in_binary: Vec<String> = listed
+    let mut in_binary: Vec<String> = listed["rules"]
         .as_array()
         .into_iter()
         .flatten()
