@@ -282,6 +282,7 @@ fn every_rule_implements_a_catalog_control_of_its_area() {
 fn fed(entity: &str, attr: &str) -> Option<&'static [&'static str]> {
     match (entity, attr) {
         ("AWS::S3::Bucket", "invocationLogs") => Some(&["AWS::Bedrock::ModelInvocationLogging"]),
+        ("AWS::S3::Bucket", "blocksPublicAccess") => Some(&["AWS::S3::AccountPublicAccessBlock"]),
         ("AWS::S3::Bucket", "aiData") => Some(&[
             "AWS::SageMaker::Model",
             "AWS::SageMaker::EndpointConfig",
@@ -340,11 +341,6 @@ fn every_rule_is_proven_on_every_input_kind_that_carries_its_facts() {
                 )
                 .collect();
             let has_type = mappings.types.iter().any(|tm| tm.model == t);
-            // Derivations that read another type besides the resource.
-            let derived_from_type = |from: &str| match from {
-                "public access blocks" => Some("AWS::S3::AccountPublicAccessBlock"),
-                _ => None,
-            };
             let carried = has_type
                 && m.evidence.iter().all(|path| {
                     let attr = path.split('.').next().unwrap_or(path);
@@ -353,12 +349,7 @@ fn every_rule_is_proven_on_every_input_kind_that_carries_its_facts() {
                             .entity_type(t)
                             .and_then(|e| e.attrs.get(attr))
                             .and_then(|a| a.derived.as_deref())
-                            .is_some_and(|from| {
-                                (knows_account || !from.contains("account"))
-                                    && derived_from_type(from).is_none_or(|other| {
-                                        mappings.types.iter().any(|tm| tm.model == other)
-                                    })
-                            })
+                            .is_some_and(|from| knows_account || !from.contains("account"))
                             && fed(t, attr).is_none_or(|types| {
                                 types
                                     .iter()

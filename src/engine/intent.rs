@@ -16,6 +16,7 @@ use cedar_policy::{
 use miette::{Diagnostic, LabeledSpan, NamedSource};
 
 use crate::config::Config;
+use crate::model::policy_document::principal_account;
 use crate::model::{Model, Resource, Unknown, Value};
 
 const INTENT_SCHEMA: &str = include_str!("../../rules/intent.cedarschema");
@@ -169,17 +170,6 @@ fn uid(type_name: &str, id: &str) -> Result<EntityUid, ()> {
         name,
         cedar_policy::EntityId::new(id),
     ))
-}
-
-/// The account of a principal: the id itself, or the account field of an ARN.
-fn principal_account(principal: &str) -> Option<&str> {
-    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(principal);
-    }
-    principal
-        .strip_prefix("arn:")
-        .and_then(|rest| rest.split(':').nth(3))
-        .filter(|a| !a.is_empty())
 }
 
 /// The role, user or group name of an ARN principal.

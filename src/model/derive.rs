@@ -1404,17 +1404,6 @@ fn positive_conditions<'a>(
         .filter(move |c| keys.contains(&c.key.as_str()) && !c.operator.contains("Not"))
 }
 
-/// The account of an AWS principal: a 12-digit id or the account field of an ARN.
-fn principal_account(id: &str) -> Option<&str> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(id);
-    }
-    let parts: Vec<&str> = id.splitn(6, ':').collect();
-    (parts.len() == 6 && parts[0] == "arn")
-        .then_some(parts[4])
-        .filter(|a| !a.is_empty())
-}
-
 /// (allows principals outside the account or organization, allows an AI service principal
 /// without a source condition) for a bucket policy of the bucket's account `own`. As for
 /// TLS, an unknown statement makes a fact unknown unless a known one settles it.
@@ -1456,7 +1445,7 @@ fn bucket_access(statements: &[Statement], own: Option<&str>) -> Result<(bool, b
             .principals
             .iter()
             .filter_map(|p| p.strip_prefix("AWS:"))
-            .filter_map(principal_account)
+            .filter_map(policy_document::principal_account)
             .map(|acct| match own {
                 Some(own) => Ok(acct != own),
                 None => Err("the bucket's account is not known".to_string()),

@@ -198,6 +198,17 @@ fn principals(p: &Value) -> Vec<String> {
 }
 
 /// A string, a bool, a number or an array of them, as strings.
+/// The account of an AWS principal: a 12-digit id or the account field of an ARN.
+pub fn principal_account(id: &str) -> Option<&str> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(id);
+    }
+    let parts: Vec<&str> = id.splitn(6, ':').collect();
+    (parts.len() == 6 && parts[0] == "arn")
+        .then(|| parts[4])
+        .filter(|a| !a.is_empty())
+}
+
 fn strings(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
@@ -266,6 +277,19 @@ impl Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn principal_accounts_of_ids_arns_and_others() {
+        assert_eq!(principal_account("111122223333"), Some("111122223333"));
+        assert_eq!(
+            principal_account("arn:aws:iam::111122223333:role/x"),
+            Some("111122223333")
+        );
+        // A unique id, `*` or a short string is no account, and no panic.
+        assert_eq!(principal_account("AIDAJQABLZS4A3QDU576Q"), None);
+        assert_eq!(principal_account("*"), None);
+        assert_eq!(principal_account("arn:aws:s3:::bucket"), None);
+    }
     use serde_json::json;
 
     #[test]
