@@ -2093,6 +2093,16 @@ impl Gen {
             *self.rng.pick(&["PendingManualApproval", "Rejected"])
         };
         attrs.insert("approvalStatus".into(), json!(status));
+        // Approved by someone (UpdateModelPackage records them), or registered approved.
+        if status == "Approved" && self.ok("model-package.approver") {
+            attrs.insert(
+                "approvedBy".into(),
+                json!(format!(
+                    "arn:aws:sts::{}:assumed-role/ModelApprovers/reviewer",
+                    at.account
+                )),
+            );
+        }
         let mut keys = vec![
             "owner",
             "data-classification",
@@ -2246,10 +2256,12 @@ impl Gen {
             at.region, at.account
         );
         let mut attrs = json!({"endpoint": name, "monitoringType": kind, "status": status});
-        if self.rng.chance(0.4) {
+        // A named job definition's settings are always written once it is read, as the
+        // collector does; an inline job's absent settings mean off, as in the API.
+        let named = self.rng.chance(0.4);
+        if named {
             attrs["jobDefinitionName"] = json!(format!("{schedule}-job"));
         }
-        // Absent settings mean off, as in the API.
         for (attr, fact) in [
             ("enableNetworkIsolation", "schedule.isolation"),
             (
@@ -2258,9 +2270,15 @@ impl Gen {
             ),
         ] {
             let on = self.ok(fact);
-            if on || self.rng.chance(0.5) {
+            if on || named || self.rng.chance(0.5) {
                 attrs[attr] = json!(on);
             }
+        }
+        if kind == "DataQuality" && self.ok("schedule.baseline") {
+            attrs["baselineConstraintsUri"] = json!(format!(
+                "s3://{}-ml-monitoring/{schedule}/baseline/constraints.json",
+                at.account
+            ));
         }
         let mut r = resource("AWS::SageMaker::MonitoringSchedule", &arn, &schedule, at);
         let tags = self.tags(project, env, team);

@@ -77,12 +77,14 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 28] = [
 
 /// Rules over types Config data is not read for and the equivalence fixture does not hold:
 /// the inventory has nothing to judge, Config data says where it could not look.
-const NOT_READ_NOT_HELD: [&str; 23] = [
+const NOT_READ_NOT_HELD: [&str; 25] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
     "AIL-GOV-002C",
+    "AIL-GOV-003",
     "AIL-MON-002",
+    "AIL-MON-003",
     "AIL-NET-006",
     "AIL-TLS-003",
     "AIL-TLS-003B",

@@ -276,6 +276,52 @@ fn every_rule_implements_a_catalog_control_of_its_area() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Rules where the presence of a setting is the fact, whatever its value: a notebook with a
+/// `SubnetId` runs in a VPC even when a template's subnet id is known only after
+/// deployment. (A denied DescribeNotebookInstance also leaves it present and unknown, so
+/// this rule cannot tell that apart; it is the one known exception.)
+const PRESENCE_IS_THE_FACT: [(&str, &str); 1] =
+    [("rules/network/notebook-not-in-vpc.cedar", "subnetId")];
+
+#[test]
+fn every_has_test_is_followed_by_reading_the_value() {
+    // An unknown fact is present to Cedar (`has` is true) and only its value is unknown, so
+    // a rule that tests `has x` without reading `x` would judge an unknown fact as known:
+    // `!(resource has x)` passes it. Every `has` must come with a read of the same path.
+    let mut files = Vec::new();
+    rule_files(Path::new("rules"), &mut files);
+    let mut problems = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with('@'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut rest = code.as_str();
+        while let Some(i) = rest.find(" has ") {
+            let before = rest[..i].rsplit(|c: char| c.is_whitespace() || c == '(' || c == '!');
+            let subject = before.clone().next().unwrap_or_default();
+            let after = &rest[i + 5..];
+            let attr: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            let read = format!("{subject}.{attr}");
+            if !code.contains(&read)
+                && !PRESENCE_IS_THE_FACT.contains(&(f.to_str().unwrap(), attr.as_str()))
+            {
+                problems.push(format!(
+                    "{}: `{subject} has {attr}` without reading `{read}`",
+                    f.display()
+                ));
+            }
+            rest = &after[attr.len()..];
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The model types whose resources a derived attribute is computed from, where those are
 /// other resources: a source carries the fact only if it has one of them (no template
 /// type configures Bedrock model invocation logging, so no template bucket receives it).

@@ -279,3 +279,52 @@ fn the_report_does_not_depend_on_the_batch_size() {
         }
     }
 }
+
+#[test]
+fn a_named_job_definition_not_in_the_inventory_leaves_its_facts_unknown() {
+    // A template's schedule that names its job definition: its network settings and
+    // baseline live in that definition, which the inventory does not hold. A read
+    // definition (network settings present) without a baseline has none.
+    let r = audit(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::SageMaker::MonitoringSchedule", "id": "a", "name": "unread", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"monitoringType": "DataQuality", "jobDefinitionName": "dq-def"}},
+        {"type": "AWS::SageMaker::MonitoringSchedule", "id": "b", "name": "read", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"monitoringType": "DataQuality", "jobDefinitionName": "dq-def",
+                        "enableNetworkIsolation": true, "enableInterContainerTrafficEncryption": true}}]}"#,
+        &["AIL-MON-003", "AIL-NET-006"],
+    );
+    for rule in ["AIL-MON-003", "AIL-NET-006"] {
+        let f = verdict(&r, rule, "unread").expect("not assessed");
+        assert_eq!(f.status, Status::NotAssessed, "{rule}: {f:?}");
+        assert!(
+            f.reason
+                .as_deref()
+                .unwrap()
+                .contains("job definition `dq-def`"),
+            "{:?}",
+            f.reason
+        );
+    }
+    assert_eq!(
+        verdict(&r, "AIL-MON-003", "read").map(|f| f.status),
+        Some(Status::Fail)
+    );
+    assert!(verdict(&r, "AIL-NET-006", "read").is_none());
+}
+
+#[test]
+fn an_unknown_fact_whose_presence_decides_is_not_assessed() {
+    // `has` alone is true for an unknown fact; the rule reads the value, so an agent whose
+    // guardrail could not be read is not assessed.
+    let r = audit(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::Bedrock::Agent", "id": "a", "name": "support-agent", "account": "111122223333", "region": "us-east-1",
+         "unknown": [{"path": "guardrail", "reason": "bedrock:GetAgent was denied"}]}]}"#,
+        &["AIL-GR-001"],
+    );
+    for (rule, name) in [("AIL-GR-001", "support-agent")] {
+        let f = verdict(&r, rule, name).expect("not assessed");
+        assert_eq!(f.status, Status::NotAssessed, "{rule}: {f:?}");
+    }
+}

@@ -603,6 +603,44 @@ const SCHEDULE_NETWORK: [&str; 2] = [
     "enableInterContainerTrafficEncryption",
 ];
 
+/// A schedule that runs a named job definition has that definition's network settings
+/// and baseline; when a source did not read the definition they are unknown, not the
+/// defaults. Runs before defaults are applied: the network settings are always recorded
+/// once the definition is read, so their absence then says it was not, and an absent
+/// baseline of a read definition means it has none.
+pub(crate) fn unread_job_definition(r: &mut Resource) {
+    if r.type_name != "AWS::SageMaker::MonitoringSchedule" {
+        return;
+    }
+    let Some(def) = str_attr(r, "jobDefinitionName").map(str::to_string) else {
+        return;
+    };
+    let read = SCHEDULE_NETWORK
+        .iter()
+        .any(|a| r.attributes.contains_key(a) || r.unknown_for(a).is_some());
+    if read {
+        return;
+    }
+    for attr in SCHEDULE_JOB {
+        if !r.attributes.contains_key(attr) && r.unknown_for(attr).is_none() {
+            set(
+                r,
+                attr,
+                Err(format!(
+                    "the schedule runs job definition `{def}`, whose settings are not in the inventory"
+                )),
+            );
+        }
+    }
+}
+
+/// What a monitoring schedule takes from the job definition it runs.
+const SCHEDULE_JOB: [&str; 3] = [
+    "enableNetworkIsolation",
+    "enableInterContainerTrafficEncryption",
+    "baselineConstraintsUri",
+];
+
 fn sagemaker(model: &mut Model) {
     // Whether each model serves an approved package; keyed by model id.
     let mut packages: HashMap<Arc<str>, Result<bool, String>> = HashMap::new();
@@ -741,24 +779,6 @@ fn sagemaker(model: &mut Model) {
                         (None, _) => Ok(Value::Bool(false)),
                     };
                     set(r, "imageInAccountEcr", fact);
-                }
-            }
-            "AWS::SageMaker::MonitoringSchedule" => {
-                // A schedule that runs a named job definition has that definition's network
-                // settings; when a source could not read them they are unknown, not the
-                // defaults.
-                if let Some(def) = str_attr(r, "jobDefinitionName").map(str::to_string) {
-                    for attr in SCHEDULE_NETWORK {
-                        if !r.attributes.contains_key(attr) && r.unknown_for(attr).is_none() {
-                            set(
-                                r,
-                                attr,
-                                Err(format!(
-                                    "the schedule runs job definition `{def}`, whose network configuration is not in the inventory"
-                                )),
-                            );
-                        }
-                    }
                 }
             }
             _ => {}

@@ -314,6 +314,7 @@ impl Model {
         }
 
         kept.par_iter_mut().with_min_len(256).for_each(|r| {
+            derive::unread_job_definition(r);
             if let Some(spec) = schema.entity_type(r.type_name) {
                 check::apply_defaults(r, spec);
             }

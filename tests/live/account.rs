@@ -12,11 +12,12 @@ use super::{account_args, ailint_at, args_ref, common, emulator, verdicts, Emula
 const EMULATOR_GAPS: [&str; 2] = ["AIL-GOV-002B", "AIL-NET-004"];
 
 /// Every rule the non-compliant account breaks, as seeded.
-const SEEDED_VIOLATIONS: [&str; 41] = [
+const SEEDED_VIOLATIONS: [&str; 42] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
     "AIL-GOV-002C",
+    "AIL-GOV-003",
     "AIL-GOV-004",
     "AIL-IAM-001",
     "AIL-IAM-002",

@@ -722,8 +722,8 @@ async fn opensearch_serverless_collections_and_policies_as_the_api_returns_them(
 async fn sagemaker_models_and_monitoring_schedules_as_the_api_returns_them() {
     // Each schedule names a job definition, whose network settings are read with the
     // Describe operation of its monitoring type, one of each: the data-quality job's isolate
-    // and encrypt, the model-quality job's have no NetworkConfig (both off), the bias and
-    // explainability jobs' do one each.
+    // and encrypt (and it has baseline constraints), the model-quality job's have no
+    // NetworkConfig (both off), the bias and explainability jobs' do one each.
     let schedule = |name: &str, kind: &str, status: &str, network: (bool, bool)| {
         let mut s = json!({"type": "AWS::SageMaker::MonitoringSchedule",
                "id": format!("arn:aws:sagemaker:us-east-1:111122223333:monitoring-schedule/{name}"),
@@ -734,6 +734,8 @@ async fn sagemaker_models_and_monitoring_schedules_as_the_api_returns_them() {
                               "enableInterContainerTrafficEncryption": network.1}});
         if kind == "DataQuality" {
             s["tags"] = json!({"team": "risk"});
+            s["attributes"]["baselineConstraintsUri"] =
+                json!("s3://acme-ml-monitoring/fraud-detector/baseline/constraints.json");
         }
         s
     };

@@ -279,7 +279,9 @@ def seed_region(client, account, region, good, role):
             "SupportedContentTypes": ["text/csv"],
             "SupportedResponseMIMETypes": ["text/csv"],
         },
-        ModelApprovalStatus="Approved" if good else "PendingManualApproval",
+        # Every version enters pending; the compliant account's is then approved by a
+        # reviewer (UpdateModelPackage records who).
+        ModelApprovalStatus="PendingManualApproval",
     )
     if good:
         package["CustomerMetadataProperties"] = {
@@ -301,6 +303,17 @@ def seed_region(client, account, region, good, role):
             }
         }
     package_arn = sm.create_model_package(**package)["ModelPackageArn"]
+    if good:
+        sm.update_model_package(
+            ModelPackageArn=package_arn,
+            ModelApprovalStatus="Approved",
+            ApprovalDescription="evaluation reviewed",
+            # moto replaces the metadata with what the update carries.
+            CustomerMetadataProperties=package["CustomerMetadataProperties"],
+        )
+    else:
+        # A later version registered already approved, skipping review; it is not served.
+        sm.create_model_package(**dict(package, ModelApprovalStatus="Approved"))
     container = {"Image": image, "ModelDataUrl": f"s3://{bucket}/fraud/model.tar.gz"}
     if good:
         container["ModelPackageName"] = package_arn

@@ -436,6 +436,19 @@ async fn model_packages(scope: &Scope, sm: &Client) -> Batch {
                         "approvalStatus",
                         d.model_approval_status().map(|s| s.as_str()),
                     );
+                    // The last modification of an approved package is its approval, unless
+                    // it was created approved (then there is none).
+                    if d.model_approval_status()
+                        == Some(&aws_sdk_sagemaker::types::ModelApprovalStatus::Approved)
+                    {
+                        let by = d.last_modified_by().and_then(|u| {
+                            u.iam_identity()
+                                .and_then(|i| i.arn())
+                                .or(u.user_profile_arn())
+                                .or(u.user_profile_name())
+                        });
+                        f.set("approvedBy", by);
+                    }
                     let mut keys: Vec<&String> = d
                         .customer_metadata_properties()
                         .map(|m| m.keys().collect())
@@ -453,6 +466,7 @@ async fn model_packages(scope: &Scope, sm: &Client) -> Batch {
                     &[
                         "group",
                         "approvalStatus",
+                        "approvedBy",
                         "customerMetadataKeys",
                         "hasModelCard",
                         "hasModelMetrics",
@@ -589,14 +603,17 @@ async fn schedules(scope: &Scope, sm: &Client) -> Batch {
     batch
 }
 
-const NETWORK: [&str; 2] = [
+/// What a monitoring schedule takes from the job it runs.
+const JOB: [&str; 3] = [
     "enableNetworkIsolation",
     "enableInterContainerTrafficEncryption",
+    "baselineConstraintsUri",
 ];
 
-/// The network settings of the job a schedule runs: its inline job definition's, or those
-/// of the job definition it names (read with the Describe operation of its monitoring
-/// type). An absent NetworkConfig is recorded as the API's defaults (both off).
+/// The network settings and data-quality baseline of the job a schedule runs: its inline
+/// job definition's, or those of the job definition it names (read with the Describe
+/// operation of its monitoring type). An absent NetworkConfig is recorded as the API's
+/// defaults (both off).
 async fn schedule_network(scope: &Scope, sm: &Client, name: &str, f: &mut Found) {
     let d = match scope
         .call(
@@ -609,7 +626,7 @@ async fn schedule_network(scope: &Scope, sm: &Client, name: &str, f: &mut Found)
         Ok(d) => d,
         Err(e) => {
             let reason = format!("sagemaker:DescribeMonitoringSchedule: {e}");
-            f.unknown(&NETWORK, &reason);
+            f.unknown(&JOB, &reason);
             f.unknown(&["jobDefinitionName"], &reason);
             return;
         }
@@ -631,6 +648,12 @@ async fn schedule_network(scope: &Scope, sm: &Client, name: &str, f: &mut Found)
             n.and_then(|n| n.enable_network_isolation()),
             n.and_then(|n| n.enable_inter_container_traffic_encryption()),
         );
+        f.set(
+            "baselineConstraintsUri",
+            job.baseline_config()
+                .and_then(|b| b.constraints_resource())
+                .and_then(|c| c.s3_uri()),
+        );
         return;
     }
     let Some(def) = config.monitoring_job_definition_name() else {
@@ -651,30 +674,50 @@ async fn schedule_network(scope: &Scope, sm: &Client, name: &str, f: &mut Found)
                         n.and_then(|n| n.enable_network_isolation()),
                         n.and_then(|n| n.enable_inter_container_traffic_encryption()),
                     );
+                    Some(j)
                 }
-                Err(e) => f.unknown(&NETWORK, &format!(concat!("sagemaker:", $name, ": {}"), e)),
+                Err(e) => {
+                    f.unknown(&JOB, &format!(concat!("sagemaker:", $name, ": {}"), e));
+                    None
+                }
             }
         };
     }
     match kind.as_deref() {
-        Some("DataQuality") => read!(
-            describe_data_quality_job_definition,
-            "DescribeDataQualityJobDefinition"
-        ),
-        Some("ModelQuality") => read!(
-            describe_model_quality_job_definition,
-            "DescribeModelQualityJobDefinition"
-        ),
-        Some("ModelBias") => read!(
-            describe_model_bias_job_definition,
-            "DescribeModelBiasJobDefinition"
-        ),
-        Some("ModelExplainability") => read!(
-            describe_model_explainability_job_definition,
-            "DescribeModelExplainabilityJobDefinition"
-        ),
+        Some("DataQuality") => {
+            let job = read!(
+                describe_data_quality_job_definition,
+                "DescribeDataQualityJobDefinition"
+            );
+            if let Some(j) = job {
+                f.set(
+                    "baselineConstraintsUri",
+                    j.data_quality_baseline_config()
+                        .and_then(|b| b.constraints_resource())
+                        .and_then(|c| c.s3_uri()),
+                );
+            }
+        }
+        Some("ModelQuality") => {
+            read!(
+                describe_model_quality_job_definition,
+                "DescribeModelQualityJobDefinition"
+            );
+        }
+        Some("ModelBias") => {
+            read!(
+                describe_model_bias_job_definition,
+                "DescribeModelBiasJobDefinition"
+            );
+        }
+        Some("ModelExplainability") => {
+            read!(
+                describe_model_explainability_job_definition,
+                "DescribeModelExplainabilityJobDefinition"
+            );
+        }
         other => f.unknown(
-            &NETWORK,
+            &JOB,
             &format!(
                 "monitoring type `{}` of job definition `{def}` is not known",
                 other.unwrap_or("(none)")

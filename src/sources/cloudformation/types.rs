@@ -130,6 +130,16 @@ static TYPES: &[TypeMapping] = &[
                     "EnableInterContainerTrafficEncryption",
                 ]),
             ),
+            (
+                "baselineConstraintsUri",
+                Get::At(&[
+                    "MonitoringScheduleConfig",
+                    "MonitoringJobDefinition",
+                    "BaselineConfig",
+                    "ConstraintsResource",
+                    "S3Uri",
+                ]),
+            ),
         ],
         documents: &[],
     },
