@@ -39,6 +39,17 @@ pub fn audit_paths_as(
     config: &config::Config,
     rules: &engine::RuleSet,
 ) -> engine::AuditReport {
+    audit_paths_with(inputs, kind, config, rules, engine::EvalOptions::default())
+}
+
+/// [`audit_paths_as`], with evaluation options (e.g. keeping every passing verdict).
+pub fn audit_paths_with(
+    inputs: &[PathBuf],
+    kind: Option<sources::InputKind>,
+    config: &config::Config,
+    rules: &engine::RuleSet,
+    eval: engine::EvalOptions,
+) -> engine::AuditReport {
     let schema = model::ModelSchema::builtin();
     let options = sources::ReadOptions {
         kind,
@@ -83,7 +94,7 @@ pub fn audit_paths_as(
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    let report = engine::evaluate(&model, rules, config, schema, names, errors);
+    let report = engine::evaluate_with(&model, rules, config, schema, names, errors, eval);
     // Freeing the model overlaps with reporting.
     std::thread::spawn(move || drop(model));
     report

@@ -255,7 +255,7 @@ fn the_report_does_not_depend_on_the_batch_size() {
         let reports: Vec<String> = sizes
             .iter()
             .map(|&size| {
-                let report = ailint::engine::evaluate_in_batches(
+                let mut report = ailint::engine::evaluate_in_batches(
                     &model,
                     &rules,
                     &config,
@@ -266,6 +266,8 @@ fn the_report_does_not_depend_on_the_batch_size() {
                 );
                 assert!(report.errors.is_empty(), "{:?}", report.errors);
                 assert!(report.totals.fail > 0);
+                // The run's time is the one thing allowed to differ.
+                report.generated_at.clear();
                 serde_json::to_string(&report).unwrap()
             })
             .collect();
@@ -323,8 +325,6 @@ fn an_unknown_fact_whose_presence_decides_is_not_assessed() {
          "unknown": [{"path": "guardrail", "reason": "bedrock:GetAgent was denied"}]}]}"#,
         &["AIL-GR-001"],
     );
-    for (rule, name) in [("AIL-GR-001", "support-agent")] {
-        let f = verdict(&r, rule, name).expect("not assessed");
-        assert_eq!(f.status, Status::NotAssessed, "{rule}: {f:?}");
-    }
+    let f = verdict(&r, "AIL-GR-001", "support-agent").expect("not assessed");
+    assert_eq!(f.status, Status::NotAssessed, "{f:?}");
 }

@@ -26,15 +26,25 @@ pub struct Control {
     pub declined: Option<String>,
 }
 
+/// A control area: the directory under `rules/`, and the name reports show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
+    area: Vec<Area>,
     control: Vec<Control>,
 }
 
 /// The catalog, in file order (the reference's order).
 #[derive(Debug, Clone)]
 pub struct Catalog {
+    pub areas: Vec<Area>,
     pub controls: Vec<Control>,
 }
 
@@ -74,8 +84,26 @@ impl Catalog {
     pub fn parse(text: &str) -> Result<Catalog, toml::de::Error> {
         let file: CatalogFile = toml::from_str(text)?;
         Ok(Catalog {
+            areas: file.area,
             controls: file.control,
         })
+    }
+
+    /// The name reports show for an area; the id itself for an area the catalog does not
+    /// declare (a user's rules in a directory of their own).
+    pub fn area_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.areas
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(id, |a| a.name.as_str())
+    }
+
+    /// The position of an area in the reference's order; undeclared areas sort after.
+    pub fn area_rank(&self, id: &str) -> usize {
+        self.areas
+            .iter()
+            .position(|a| a.id == id)
+            .unwrap_or(self.areas.len())
     }
 
     pub fn get(&self, id: &str) -> Option<&Control> {
@@ -158,6 +186,26 @@ mod tests {
         assert_eq!(c.controls.len(), 67);
         let ids: HashSet<&str> = c.controls.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids.len(), c.controls.len(), "duplicate control id");
+        // Every control's area is declared once, and every declared area has controls.
+        let areas: Vec<&str> = c.areas.iter().map(|a| a.id.as_str()).collect();
+        let unique: HashSet<&str> = areas.iter().copied().collect();
+        assert_eq!(unique.len(), areas.len(), "duplicate area");
+        for control in &c.controls {
+            assert!(
+                areas.contains(&control.area.as_str()),
+                "{}: area `{}` is not declared",
+                control.id,
+                control.area
+            );
+        }
+        for a in &c.areas {
+            assert!(
+                c.controls.iter().any(|x| x.area == a.id),
+                "area `{}` has no control",
+                a.id
+            );
+            assert_ne!(c.area_name(&a.id), a.id, "area `{}` has no name", a.id);
+        }
         for control in &c.controls {
             if let Some(reason) = &control.declined {
                 assert!(
@@ -172,7 +220,7 @@ mod tests {
     #[test]
     fn unknown_keys_are_rejected() {
         let err = Catalog::parse(
-            "[[control]]\nid = \"X\"\narea = \"a\"\nsection = \"s\"\nseverity = \"high\"\ntitle = \"t\"\ndecline = \"typo\"\n",
+            "area = []\n[[control]]\nid = \"X\"\narea = \"a\"\nsection = \"s\"\nseverity = \"high\"\ntitle = \"t\"\ndecline = \"typo\"\n",
         )
         .unwrap_err();
         assert!(err.to_string().contains("decline"), "{err}");

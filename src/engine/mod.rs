@@ -8,7 +8,9 @@ pub mod context;
 pub mod entities;
 pub mod intent;
 pub mod rules;
+pub mod score;
 pub mod suppress;
+pub mod trend;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -25,7 +27,7 @@ use crate::model::{AttrType, Location, Model, Resource, Value};
 pub use rules::{Rule, RuleError, RuleMeta, RuleSet, Severity};
 
 /// What the run found about one rule on one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Fail,
@@ -83,10 +85,13 @@ pub struct Finding {
     /// Set when the finding is accepted; it then does not fail the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<suppress::Suppressed>,
+    /// New since the previous run, or already failing then (`--compare`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<trend::Trend>,
 }
 
 /// Pass / fail / not-assessed counts.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Counts {
     pub pass: u64,
     /// Failures not suppressed.
@@ -136,6 +141,26 @@ pub struct AuditReport {
     /// What a baseline held back, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<baseline::Summary>,
+    /// When the audit ran, RFC 3339 in UTC (`SOURCE_DATE_EPOCH` when set, for reproducible
+    /// reports).
+    pub generated_at: String,
+    /// A digest of the rules that judged (ids, severities and policy text): two reports
+    /// with the same digest were judged by the same rules.
+    pub rules_digest: String,
+    /// The trend against a previous report, when one was given (`--compare`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<trend::Comparison>,
+    /// Every passing verdict, when asked for (JUnit lists a test case per rule and
+    /// resource); never serialized.
+    #[serde(skip)]
+    pub passed: Vec<Passed>,
+}
+
+/// A rule a resource passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passed {
+    pub rule_id: Arc<str>,
+    pub resource: ResourceRef,
 }
 
 impl AuditReport {
@@ -185,6 +210,7 @@ const BATCH: usize = 2048;
 #[derive(Default)]
 struct BatchResult {
     findings: Vec<Finding>,
+    passed: Vec<Passed>,
     /// Per rule index.
     counts: Vec<Counts>,
     errors: Vec<String>,
@@ -207,6 +233,25 @@ struct Evaluation<'a> {
     type_names: HashMap<&'static str, Arc<str>>,
     config: &'a Config,
     today: i64,
+    record_passes: bool,
+}
+
+/// How an evaluation runs.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalOptions {
+    /// Resources per batch; the report does not depend on it (tested).
+    pub batch_size: usize,
+    /// Keep every passing verdict in [`AuditReport::passed`].
+    pub record_passes: bool,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            batch_size: BATCH,
+            record_passes: false,
+        }
+    }
 }
 
 /// Evaluates every rule on every resource of the model.
@@ -218,7 +263,15 @@ pub fn evaluate(
     inputs: Vec<String>,
     errors: Vec<ToolError>,
 ) -> AuditReport {
-    evaluate_in_batches(model, rules, config, schema, inputs, errors, BATCH)
+    evaluate_with(
+        model,
+        rules,
+        config,
+        schema,
+        inputs,
+        errors,
+        EvalOptions::default(),
+    )
 }
 
 /// [`evaluate`] with another batch size; the report does not depend on it (tested).
@@ -228,10 +281,29 @@ pub fn evaluate_in_batches(
     config: &Config,
     schema: &ModelSchema,
     inputs: Vec<String>,
-    mut errors: Vec<ToolError>,
+    errors: Vec<ToolError>,
     batch_size: usize,
 ) -> AuditReport {
+    let options = EvalOptions {
+        batch_size,
+        ..EvalOptions::default()
+    };
+    evaluate_with(model, rules, config, schema, inputs, errors, options)
+}
+
+/// [`evaluate`] with options.
+pub fn evaluate_with(
+    model: &Model,
+    rules: &RuleSet,
+    config: &Config,
+    schema: &ModelSchema,
+    inputs: Vec<String>,
+    mut errors: Vec<ToolError>,
+    options: EvalOptions,
+) -> AuditReport {
+    let batch_size = options.batch_size;
     let eval = Evaluation {
+        record_passes: options.record_passes,
         model,
         rules,
         schema,
@@ -265,7 +337,9 @@ pub fn evaluate_in_batches(
         .map(|r| (r.meta.id.clone(), Counts::default()))
         .collect();
     let mut findings = Vec::with_capacity(results.iter().map(|b| b.findings.len()).sum());
-    for batch in results {
+    let mut passed = Vec::new();
+    for mut batch in results {
+        passed.append(&mut batch.passed);
         for (rule_index, c) in batch.counts.into_iter().enumerate() {
             let counts = per_rule
                 .entry(rules.rules[rule_index].meta.id.clone())
@@ -329,7 +403,47 @@ pub fn evaluate_in_batches(
         errors,
         warnings,
         baseline: None,
+        generated_at: trend::now_rfc3339(),
+        rules_digest: rules_digest(rules),
+        comparison: None,
+        passed: {
+            passed.sort_by(|a, b| {
+                (&a.rule_id, &a.resource.location, &a.resource.id).cmp(&(
+                    &b.rule_id,
+                    &b.resource.location,
+                    &b.resource.id,
+                ))
+            });
+            passed
+        },
     }
+}
+
+/// `sha256:` and the first 16 hex digits of a digest of every rule's id, severity and
+/// policy text, in id order.
+fn rules_digest(rules: &RuleSet) -> String {
+    let mut parts: Vec<(&str, String, String)> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.meta.id.as_str(),
+                r.meta.severity.to_string(),
+                r.policy.to_string(),
+            )
+        })
+        .collect();
+    parts.sort();
+    let mut h = Sha256::new();
+    for (id, severity, text) in parts {
+        for part in [id, severity.as_str(), text.as_str()] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+    }
+    let digest = h.finalize();
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 impl Evaluation<'_> {
@@ -450,6 +564,17 @@ impl Evaluation<'_> {
                 let (status, reason) = match verdict {
                     Verdict::Pass => {
                         counts.pass += 1;
+                        if self.record_passes {
+                            let type_name = self
+                                .type_names
+                                .get(r.type_name)
+                                .cloned()
+                                .unwrap_or_else(|| Arc::from(r.type_name));
+                            result.passed.push(Passed {
+                                rule_id: Arc::from(id.as_str()),
+                                resource: ResourceRef::of(r, type_name),
+                            });
+                        }
                         continue;
                     }
                     Verdict::Fail => (Status::Fail, None),
@@ -740,6 +865,7 @@ fn finding(
         reason,
         evidence,
         suppression: None,
+        trend: None,
     }
 }
 
@@ -802,6 +928,7 @@ fn not_collected_findings(
                 fingerprint: fingerprint(&meta.id, &resource),
                 resource,
                 suppression: None,
+                trend: None,
             });
         }
     }
