@@ -59,8 +59,16 @@ fn markdown(args: &[&str]) -> (Output, String) {
 }
 
 /// The rows of the failing-findings table (not its header).
+/// The rows of the failing-findings table (not of the score table).
 fn table_rows(md: &str) -> Vec<&str> {
-    md.lines()
+    let Some(start) = md.find("### Failing findings") else {
+        return Vec::new();
+    };
+    md[start..]
+        .lines()
+        .skip(1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Severity") && !l.starts_with("| ---"))
         .collect()
 }
@@ -722,4 +730,116 @@ fn workflows_use_the_action() {
             "{file} passes undeclared inputs {unknown:?}"
         );
     }
+}
+
+// --- the scheduled report example -----------------------------------------------------------
+
+/// The scheduled workflow: the schedule, OIDC credentials, the audit step, the artifact.
+#[test]
+fn the_scheduled_workflow_audits_with_oidc_and_keeps_the_reports() {
+    let w = yaml(".github/workflows/ailint-scheduled-example.yml");
+    let cron = seq(&w["on"]["schedule"])[0]["cron"].as_str().unwrap();
+    assert_eq!(cron.split_whitespace().count(), 5, "{cron}");
+    assert_eq!(w["permissions"]["id-token"].as_str(), Some("write"));
+    assert_eq!(w["permissions"]["contents"].as_str(), Some("read"));
+    let job = &w["jobs"]["report"];
+    let steps = seq(&job["steps"]);
+    let aws = steps
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@"))
+        })
+        .expect("OIDC credentials");
+    assert!(steps[aws]["with"]["role-to-assume"].as_str().is_some());
+    let audit = steps
+        .iter()
+        .position(|s| s["id"].as_str() == Some("audit"))
+        .unwrap();
+    assert!(aws < audit);
+    assert!(steps[audit]["env"]["AILINT_ARGS"]
+        .as_str()
+        .unwrap()
+        .contains("--profile prod"));
+    let upload = steps
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .expect("the reports are kept");
+    assert!(audit < upload);
+    assert_eq!(steps[upload]["if"].as_str(), Some("${{ !cancelled() }}"));
+    let out = job["env"]["AILINT_OUT"].as_str().unwrap();
+    assert_eq!(
+        steps[upload]["with"]["path"].as_str(),
+        Some(format!("{out}/").as_str())
+    );
+    // The previous run's artifact is the one this workflow uploads.
+    let previous = step(steps, "previous")["run"].as_str().unwrap();
+    assert!(previous.contains(&format!(
+        "-n {}",
+        steps[upload]["with"]["name"].as_str().unwrap()
+    )));
+}
+
+/// The audit step's own script, run twice on the demo inventory as a live audit's would
+/// be: the first run has no previous report, the second compares with the first's.
+#[test]
+fn the_scheduled_audit_step_reports_then_shows_the_trend() {
+    let w = yaml(".github/workflows/ailint-scheduled-example.yml");
+    let steps = seq(&w["jobs"]["report"]["steps"]);
+    let script = step(steps, "audit")["run"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, previous: &str| {
+        let out = dir.path().join(name);
+        let summary = dir.path().join(format!("{name}.summary.md"));
+        let outputs = dir.path().join(format!("{name}.outputs"));
+        let o = Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(root())
+            .env("AILINT", BIN)
+            .env(
+                "AILINT_ARGS",
+                "fixtures/demo/inventory.json --config fixtures/demo/ailint.toml",
+            )
+            .env("AILINT_OUT", &out)
+            .env("AILINT_PREVIOUS", previous)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("SOURCE_DATE_EPOCH", "1798761599")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            out,
+            std::fs::read_to_string(summary).unwrap(),
+            std::fs::read_to_string(outputs).unwrap(),
+        )
+    };
+    let (first, summary, outputs) = run("first", "");
+    assert_eq!(outputs.trim(), "exit-code=0");
+    assert!(summary.contains("### Compliance score: "), "{summary}");
+    assert!(!summary.contains("Since the previous run"));
+    for name in [
+        "report.html",
+        "report.md",
+        "report.json",
+        "report.sarif",
+        "report.junit.xml",
+        "report.csv",
+    ] {
+        assert!(first.join(name).is_file(), "{name}");
+    }
+    let previous = first.join("report.json");
+    let (second, summary, _) = run("second", previous.to_str().unwrap());
+    assert!(
+        summary.contains("**Since the previous run**") && summary.contains("0 new, 0 fixed"),
+        "{summary}"
+    );
+    let html = std::fs::read_to_string(second.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"trend\">"));
 }

@@ -42,12 +42,20 @@ pub struct AuditArgs {
     /// read (see "Live account").
     #[arg(value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format; several, comma-separated, with `--output-dir`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
+    pub format: Vec<Format>,
     /// Write the report to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
+    /// Write every requested format into DIR (`report.html`, `report.json`, ...), and a
+    /// live audit's inventory.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// A previous JSON report of ailint: mark each finding new or existing and count the
+    /// new, fixed and still-open findings per area.
+    #[arg(long, value_name = "PREVIOUS")]
+    pub compare: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "low")]
     pub fail_on: FailOn,
@@ -120,6 +128,11 @@ pub fn run(mut args: AuditArgs) -> u8 {
         );
         return EXIT_ERROR;
     }
+    args.format.dedup();
+    if args.format.len() > 1 && args.output_dir.is_none() {
+        eprintln!("error: several formats are written with `--output-dir DIR`, one file each");
+        return EXIT_ERROR;
+    }
     let Some(mut rules) = load_rules(&args.rules) else {
         return EXIT_ERROR;
     };
@@ -139,7 +152,11 @@ pub fn run(mut args: AuditArgs) -> u8 {
             None => return EXIT_ERROR,
         }
     }
-    let mut report = crate::audit_paths_as(&args.inputs, args.input_kind, &config, &rules);
+    let eval = crate::engine::EvalOptions {
+        record_passes: args.format.iter().any(|f| f.lists_passes()),
+        ..crate::engine::EvalOptions::default()
+    };
+    let mut report = crate::audit_paths_with(&args.inputs, args.input_kind, &config, &rules, eval);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::of(&report);
         if let Err(e) = std::fs::write(path, baseline.to_json()) {
@@ -165,42 +182,73 @@ pub fn run(mut args: AuditArgs) -> u8 {
             }
         }
     }
+    if let Some(path) = &args.compare {
+        let shown = path.display().to_string();
+        let compared = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|text| {
+                crate::engine::trend::compare(&mut report, &text, &shown).map_err(|e| e.to_string())
+            });
+        if let Err(message) = compared {
+            eprintln!("error: {shown}: {message}");
+            return EXIT_ERROR;
+        }
+    }
+    let only_text_to_terminal = args.output.is_none()
+        && args.output_dir.is_none()
+        && args.format.as_slice() == [Format::Text];
     let options = report::Options {
-        color: args.output.is_none() && args.format == Format::Text && stdout_color(),
+        color: only_text_to_terminal && stdout_color(),
         root: Some(args.sarif_root.clone().unwrap_or_else(|| cwd.clone())),
         category,
     };
-    let written = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|file| {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-            report::write(&report, args.format, &options, &mut out)?;
-            out.flush()
-        }),
-        None => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            report::write(&report, args.format, &options, &mut out).and_then(|()| out.flush())
+    let targets: Vec<(Format, Option<PathBuf>)> = match (&args.output_dir, &args.output) {
+        (Some(dir), _) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("error: cannot create `{}`: {e}", dir.display());
+                return EXIT_ERROR;
+            }
+            args.format
+                .iter()
+                .map(|&f| (f, Some(dir.join(f.file_name()))))
+                .collect()
         }
+        (None, path) => args.format.iter().map(|&f| (f, path.clone())).collect(),
     };
-    match written {
-        Ok(()) => {}
-        // A reader that stops early (`| head`) is not an error of ours.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => {
-            let target = args
-                .output
-                .as_ref()
-                .map_or("standard output".to_string(), |p| {
+    for (format, path) in &targets {
+        let written = match path {
+            Some(path) => std::fs::File::create(path).and_then(|file| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                report::write(&report, *format, &options, &mut out)?;
+                out.flush()
+            }),
+            None => {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                report::write(&report, *format, &options, &mut out).and_then(|()| out.flush())
+            }
+        };
+        match written {
+            Ok(()) => {}
+            // A reader that stops early (`| head`) is not an error of ours.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                let target = path.as_ref().map_or("standard output".to_string(), |p| {
                     format!("`{}`", p.display())
                 });
-            eprintln!("error: cannot write {target}: {e}");
-            return EXIT_ERROR;
+                eprintln!("error: cannot write {target}: {e}");
+                return EXIT_ERROR;
+            }
         }
+    }
+    if let Some(dir) = &args.output_dir {
+        let names: Vec<&str> = targets.iter().map(|(f, _)| f.file_name()).collect();
+        eprintln!("ailint: wrote {} to `{}`", names.join(", "), dir.display());
     }
     // Input errors also go to stderr, so they are seen whatever the format.
     for e in &report.errors {
         eprintln!("error: {e}");
     }
-    if args.format != Format::Text || args.output.is_some() {
+    if !only_text_to_terminal {
         for w in &report.warnings {
             eprintln!("warning: {w}");
         }
@@ -223,7 +271,13 @@ fn read_live(args: &AuditArgs, config: &Config) -> Option<(PathBuf, String)> {
         }
     };
     let scope = args.live.scope_name(&collected.accounts);
-    let path = live::inventory_path(args.inventory.as_deref(), args.output.as_deref(), &scope);
+    // With `--output-dir`, the inventory goes there with the reports.
+    let report_path = args
+        .output_dir
+        .as_ref()
+        .map(|d| d.join("report"))
+        .or_else(|| args.output.clone());
+    let path = live::inventory_path(args.inventory.as_deref(), report_path.as_deref(), &scope);
     if let Err(e) = live::write_inventory(&path, &collected.inventory) {
         eprintln!("error: cannot write `{}`: {e}", path.display());
         return None;

@@ -8,6 +8,8 @@
 
 use std::io::{self, Write};
 
+use crate::engine::score::{self, percent};
+use crate::engine::trend::Trend;
 use crate::engine::{AuditReport, Finding, Severity, ToolError};
 
 /// Rows of the failing-findings table: 200 rows of about 200 characters stay well inside a
@@ -22,6 +24,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
     let failures: Vec<&Finding> = report.failures().collect();
     let not_assessed: Vec<&Finding> = report.not_assessed().collect();
     write_totals(report, &failures, not_assessed.len(), out)?;
+    write_scores(report, out)?;
     write_failures(report, &failures, out)?;
     write_not_assessed(&not_assessed, out)?;
     write_problems("Warnings", &report.warnings, out)?;
@@ -54,6 +57,28 @@ fn write_totals(
         "**Failed:** {} · **Not assessed:** {not_assessed} · **Suppressed:** {suppressed} · **Passed:** {passed}",
         failed_by_severity(failures)
     )?;
+    if let Some(c) = &report.comparison {
+        writeln!(out)?;
+        let moved = match (score::of(report).overall.score(), c.totals.previous_score) {
+            (Some(now), Some(before)) => {
+                format!(" Score {} ({:+.1} pts).", percent(Some(now)), now - before)
+            }
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "**Since the previous run** ({}): {} new, {} fixed, {} still open{}.{moved}",
+            code(&c.file),
+            c.totals.new,
+            c.totals.fixed,
+            c.totals.still_open,
+            if c.totals.not_assessed_now > 0 {
+                format!(", {} not assessed this time", c.totals.not_assessed_now)
+            } else {
+                String::new()
+            }
+        )?;
+    }
     if let Some(b) = &report.baseline {
         writeln!(out)?;
         writeln!(
@@ -74,6 +99,60 @@ fn write_totals(
         count(report.rules.len() as u64, "rule"),
         report.version
     )
+}
+
+/// The compliance score overall and per control area, with the trend when there is one.
+fn write_scores(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
+    let scores = score::of(report);
+    if scores.areas.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "### Compliance score: {}",
+        percent(scores.overall.score())
+    )?;
+    writeln!(out)?;
+    let trend = report.comparison.as_ref();
+    if trend.is_some() {
+        writeln!(
+            out,
+            "| Area | Score | Passed | Failed | Not assessed | New | Fixed | Still open |"
+        )?;
+        writeln!(
+            out,
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        )?;
+    } else {
+        writeln!(out, "| Area | Score | Passed | Failed | Not assessed |")?;
+        writeln!(out, "| --- | ---: | ---: | ---: | ---: |")?;
+    }
+    for a in &scores.areas {
+        let t = &a.tally;
+        write!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            table_prose(&a.name),
+            percent(t.score()),
+            t.pass,
+            t.fail,
+            t.not_assessed
+        )?;
+        if let Some(c) = trend {
+            let change = c.areas.iter().find(|x| x.area == a.area).map(|x| &x.change);
+            let n = |f: fn(&crate::engine::trend::Change) -> u64| change.map_or(0, f);
+            write!(
+                out,
+                " {} | {} | {} |",
+                n(|c| c.new),
+                n(|c| c.fixed),
+                n(|c| c.still_open)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// `68 (4 critical, 52 high, 12 medium)`, or `0`.
@@ -108,9 +187,14 @@ fn write_failures(
     writeln!(out, "| --- | --- | --- | --- | --- |")?;
     for f in failures.iter().take(MAX_FAILURES) {
         let title = report.rule(&f.rule_id).map_or("", |m| m.title.as_str());
+        let new = if f.trend == Some(Trend::New) {
+            " **new**"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {}{new} | {} | {} | {} | {} |",
             f.severity,
             table_code(&f.rule_id),
             table_prose(title),

@@ -1,7 +1,10 @@
 //! Reporters: one file per output format. They know findings and rule metadata, never the
 //! input kind.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod rule_docs;
 pub mod sarif;
@@ -18,8 +21,34 @@ pub enum Format {
     Text,
     Json,
     Sarif,
-    /// A pull-request summary (`$GITHUB_STEP_SUMMARY`, PR comments).
+    /// A summary with scores (`$GITHUB_STEP_SUMMARY`, PR and issue comments).
     Markdown,
+    /// A self-contained compliance report: scores, chart, filterable findings.
+    Html,
+    /// JUnit XML: one test case per rule and resource, for CI dashboards.
+    Junit,
+    /// One row per finding.
+    Csv,
+}
+
+impl Format {
+    /// The file name a format is written to in `--output-dir`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Text => "report.txt",
+            Format::Json => "report.json",
+            Format::Sarif => "report.sarif",
+            Format::Markdown => "report.md",
+            Format::Html => "report.html",
+            Format::Junit => "report.junit.xml",
+            Format::Csv => "report.csv",
+        }
+    }
+
+    /// Whether the format lists passing verdicts too (they must be kept for it).
+    pub fn lists_passes(self) -> bool {
+        self == Format::Junit
+    }
 }
 
 /// How a report is written.
@@ -51,6 +80,9 @@ pub fn write(
             out,
         ),
         Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Csv => csv::write(report, out),
     }
 }
 
