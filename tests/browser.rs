@@ -248,4 +248,21 @@ fn the_demo_report_renders_and_filters_in_chromium() {
     if std::env::var_os("AILINT_UPDATE_DOCS").is_some() {
         std::fs::write("docs/report.png", &png).unwrap();
     }
+
+    // It prints: Chromium's print to PDF gives a document of several pages.
+    let pdf_path = dir.path().join("report.pdf");
+    let o = browser(&bin, &profile)
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf_path.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let pdf = std::fs::read(&pdf_path)
+        .unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&o.stderr)));
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let pages = pdf
+        .windows(12)
+        .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
+        .count();
+    assert!(pages > 1, "{pages} pages");
 }

@@ -39,6 +39,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         trend(&mut h, c);
     }
     findings(&mut h, report, &failures);
+    remediation(&mut h, report, &failures);
     not_assessed_section(&mut h, report, &not_assessed);
     suppressed_section(&mut h, report, &suppressed);
     problems(&mut h, "Errors", "errors", &report.errors);
@@ -484,13 +485,51 @@ fn findings(h: &mut String, report: &AuditReport, failures: &[&Finding]) {
         if let Some(m) = meta {
             let _ = write!(
                 h,
-                "<div class=\"fix\"><b>Fix:</b> {}</div>",
+                "<details class=\"fix\"><summary>Fix</summary>{}</details>",
                 prose(&m.remediation)
             );
         }
         h.push_str("</td></tr>\n");
     }
     h.push_str("</tbody>\n</table>\n<p id=\"no-match\" hidden>No finding matches these filters.</p>\n</section>\n");
+}
+
+/// Each failing rule's fix once, with how many findings it clears: the table shows a fix
+/// per finding on demand; a printed report carries it here instead.
+fn remediation(h: &mut String, report: &AuditReport, failures: &[&Finding]) {
+    if failures.is_empty() {
+        return;
+    }
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in failures {
+        *count.entry(f.rule_id.as_str()).or_default() += 1;
+    }
+    // Most severe first, then the rule with more findings.
+    let mut rules: Vec<(&str, usize)> = count.into_iter().collect();
+    rules.sort_by_key(|(id, n)| {
+        let severity = report.rule(id).map(|m| m.severity);
+        (std::cmp::Reverse(severity), std::cmp::Reverse(*n), *id)
+    });
+    let _ = write!(
+        h,
+        "<section id=\"remediation\">\n<h2>How to fix ({} rules)</h2>\n<table class=\"remediation\">\n<thead><tr><th>Rule</th><th class=\"n\">Findings</th><th>Fix</th></tr></thead>\n<tbody>\n",
+        rules.len()
+    );
+    for (id, n) in rules {
+        let Some(m) = report.rule(id) else { continue };
+        let _ = writeln!(
+            h,
+            "<tr data-rule=\"{}\"><td><span class=\"sev sev-{}\">{}</span> <code>{}</code><div>{}</div></td><td class=\"n\">{n}</td><td>{}<div class=\"muted\">{}</div></td></tr>",
+            esc(id),
+            m.severity,
+            m.severity,
+            esc(id),
+            esc(&m.title),
+            prose(&m.remediation),
+            esc(&m.docs)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn not_assessed_section(h: &mut String, report: &AuditReport, rows: &[&Finding]) {
@@ -677,6 +716,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.nowrap { white-space: nowrap; }
 td.evidence ul { margin: 0; padding-left: 16px; }
 td.evidence .fix { margin-top: 4px; color: var(--muted); }
+td.evidence .fix summary { cursor: pointer; font-weight: 600; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; padding: 10px 12px; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; position: sticky; top: 0; z-index: 1; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; font-weight: 600; gap: 2px; }
 .filters select, .filters input { font: inherit; padding: 3px 4px; max-width: 260px; }
@@ -685,7 +725,7 @@ details.fixed summary { cursor: pointer; font-weight: 600; }
 footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 @media print {
   main { max-width: none; padding: 0; }
-  .filters, #reset { display: none; }
+  .filters, #reset, td.evidence .fix { display: none; }
   th { position: static; }
   thead { display: table-header-group; }
   tr, .card, figure { break-inside: avoid; }
