@@ -802,6 +802,7 @@ pub const GLOBAL: &[(&str, Collector)] = &[
     ("iam", |s| Box::pin(iam::collect(s))),
     ("s3", |s| Box::pin(s3::collect(s))),
     ("s3control", |s| Box::pin(s3control::collect(s))),
+    ("organizations", |s| Box::pin(organizations::collect(s))),
 ];
 
 async fn regions(scope: &Scope, options: &LiveOptions) -> Result<Vec<String>, LiveError> {
