@@ -931,10 +931,10 @@ impl Gen {
                 Some(json!({"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::shared-datasets/"]}))
             }
         });
-        if let Some(field) = narrowing {
-            selectors[0]["FieldSelectors"]
-                .as_array_mut()
-                .map(|fields| fields.push(field));
+        if let (Some(field), Some(fields)) =
+            (narrowing, selectors[0]["FieldSelectors"].as_array_mut())
+        {
+            fields.push(field);
         }
         let mut attrs = Map::new();
         attrs.insert("isMultiRegionTrail".into(), json!(false));

@@ -669,6 +669,7 @@ pub const TYPES: &[&str] = &[
     "AWS::OpenSearchServerless::Collection",
     "AWS::OpenSearchServerless::SecurityPolicy",
     "AWS::OpenSearchService::Domain",
+    "AWS::Organizations::EffectivePolicy",
     "AWS::S3::AccountPublicAccessBlock",
     "AWS::S3::Bucket",
     "AWS::SageMaker::Domain",
