@@ -22,7 +22,8 @@
 //!
 //! The output depends only on the size and the seed (a SplitMix64 generator, no external
 //! crate), and its cost is linear in the size. Resource types and attributes added later
-//! draw from a second stream, so adding them left the values of the others unchanged.
+//! draw from a second stream, and the next additions from a third, so adding them left the
+//! values of the others unchanged.
 
 use std::collections::HashMap;
 
