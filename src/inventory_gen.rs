@@ -22,7 +22,8 @@
 //!
 //! The output depends only on the size and the seed (a SplitMix64 generator, no external
 //! crate), and its cost is linear in the size. Resource types and attributes added later
-//! draw from a second stream, so adding them left the values of the others unchanged.
+//! draw from a second stream, and the next additions from a third, so adding them left the
+//! values of the others unchanged.
 
 use std::collections::HashMap;
 
@@ -310,6 +311,8 @@ struct Gen {
     /// the generator, so that they leave the draws (and so the values) of the others as
     /// they were. See [`Gen::extra`].
     extra: Rng,
+    /// A third stream, for the additions made after the second: see [`Gen::later`].
+    later: Rng,
     target: usize,
     out: Vec<Value>,
     accounts: Vec<Account>,
@@ -373,6 +376,7 @@ impl Gen {
         Gen {
             rng,
             extra: Rng(seed ^ 0x6169_6c69_6e74_2d78),
+            later: Rng(seed ^ 0x6169_6c69_6e74_2d33),
             target,
             out: Vec::with_capacity(target),
             accounts,
@@ -418,6 +422,15 @@ impl Gen {
         std::mem::swap(&mut self.rng, &mut self.extra);
         let out = f(self);
         std::mem::swap(&mut self.rng, &mut self.extra);
+        out
+    }
+
+    /// Like [`Gen::extra`], with the third stream: what it draws leaves the first two
+    /// untouched, so the resources made before it was added keep their values.
+    fn later<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> T {
+        std::mem::swap(&mut self.rng, &mut self.later);
+        let out = f(self);
+        std::mem::swap(&mut self.rng, &mut self.later);
         out
     }
 
@@ -560,6 +573,14 @@ impl Gen {
             g.invocation_logging(&at, &key);
             g.system_inference_profiles(&at);
         });
+        if first_in_account {
+            self.later(|g| {
+                g.effective_opt_out_policy(&at);
+                if account == 0 {
+                    g.opt_out_policies(&at);
+                }
+            });
+        }
     }
 
     fn kms_key(&mut self, at: &At, alias: &str, project: &str, env: &str, team: &str) -> Key {
@@ -788,6 +809,12 @@ impl Gen {
     /// The account's multi-region management trail, right two times in three.
     fn management_trail(&mut self, at: &At, key: &Key) {
         let name = "org-management-events";
+        // Object events of its own log bucket only: the AI buckets are recorded (or not) by
+        // the regions' data-event trails.
+        let logs_prefix = format!(
+            "arn:aws:s3:::org-cloudtrail-logs-{}-{}/",
+            at.account, at.region
+        );
         let arn = format!(
             "arn:aws:cloudtrail:{}:{}:trail/{name}",
             at.region, at.account
@@ -825,10 +852,11 @@ impl Gen {
                 vec![json!({"Name": "Management events", "FieldSelectors": fields})];
             if self.rng.chance(0.5) {
                 selectors.push(json!({
-                    "Name": "S3 object events",
+                    "Name": "S3 object events on the trail logs",
                     "FieldSelectors": [
                         {"Field": "eventCategory", "Equals": ["Data"]},
-                        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}
+                        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                        {"Field": "resources.ARN", "StartsWith": [logs_prefix]}
                     ]
                 }));
             }
@@ -843,7 +871,7 @@ impl Gen {
             selector.insert(
                 "DataResources".into(),
                 if self.rng.chance(0.5) {
-                    json!([{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}])
+                    json!([{"Type": "AWS::S3::Object", "Values": [logs_prefix]}])
                 } else {
                     json!([])
                 },
@@ -881,7 +909,7 @@ impl Gen {
         if sagemaker {
             types.push("AWS::SageMaker::Endpoint");
         }
-        let selectors: Vec<Value> = types
+        let mut selectors: Vec<Value> = types
             .iter()
             .map(|t| {
                 json!({
@@ -893,6 +921,22 @@ impl Gen {
                 })
             })
             .collect();
+        // S3 object events of every bucket, or (for the bad draws) reads only, or only the
+        // objects under one prefix.
+        let narrowing = self.later(|g| {
+            if g.ok("region.s3-object-events") {
+                None
+            } else if g.rng.chance(0.5) {
+                Some(json!({"Field": "readOnly", "Equals": ["true"]}))
+            } else {
+                Some(json!({"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::shared-datasets/"]}))
+            }
+        });
+        if let (Some(field), Some(fields)) =
+            (narrowing, selectors[0]["FieldSelectors"].as_array_mut())
+        {
+            fields.push(field);
+        }
         let mut attrs = Map::new();
         attrs.insert("isMultiRegionTrail".into(), json!(false));
         attrs.insert("isLogging".into(), json!(true));
@@ -1909,6 +1953,75 @@ impl Gen {
         r.insert("account".into(), json!(at.account));
         r.insert("attributes".into(), Value::Object(attrs));
         self.emit(r);
+    }
+
+    /// The AI services opt-out policy in effect for the account: opting out of every AI
+    /// service, or (for the bad draws) opting one back in, or none at all.
+    fn effective_opt_out_policy(&mut self, at: &At) {
+        let good = self.ok("account.ai-opt-out");
+        let content = if good {
+            json!({"services": {"default": {"opt_out_policy": "optOut"}}})
+        } else if self.rng.chance(0.5) {
+            json!({"services": {"default": {"opt_out_policy": "optOut"},
+                                "rekognition": {"opt_out_policy": "optIn"}}})
+        } else {
+            // Not in an organization, or no opt-out policy attached: nothing in effect.
+            return;
+        };
+        let mut r = Map::new();
+        r.insert("type".into(), json!("AWS::Organizations::EffectivePolicy"));
+        r.insert(
+            "id".into(),
+            json!(format!("{}/AISERVICES_OPT_OUT_POLICY", at.account)),
+        );
+        r.insert("name".into(), json!("AISERVICES_OPT_OUT_POLICY"));
+        r.insert("account".into(), json!(at.account));
+        r.insert(
+            "attributes".into(),
+            json!({"policyType": "AISERVICES_OPT_OUT_POLICY"}),
+        );
+        r.insert("documents".into(), json!({"content": content.to_string()}));
+        self.emit(r);
+    }
+
+    /// The organization's AI services opt-out policies, declared in the first account:
+    /// one that opts out of every AI service and is attached to the root, and (for the bad
+    /// draws) one that opts a service back in or is attached to nothing.
+    fn opt_out_policies(&mut self, at: &At) {
+        for (i, name) in ["ai-opt-out-root", "ai-opt-out-sandbox"].iter().enumerate() {
+            let full = self.ok("org.opt-out-content");
+            let attached = self.ok("org.opt-out-attached");
+            let mut services = json!({"default": {"opt_out_policy": {"@@assign": "optOut"}}});
+            if !full {
+                services["lex"] = json!({"opt_out_policy": {"@@assign": "optIn"}});
+            }
+            let id = format!(
+                "arn:aws:organizations::{}:policy/o-{}/aiservices_opt_out_policy/p-aiopt{i:04}",
+                at.account,
+                &at.account[..10]
+            );
+            let mut attrs = Map::new();
+            attrs.insert("policyType".into(), json!("AISERVICES_OPT_OUT_POLICY"));
+            attrs.insert(
+                "targets".into(),
+                if attached {
+                    json!(["r-a1b2"])
+                } else {
+                    json!([])
+                },
+            );
+            let mut r = Map::new();
+            r.insert("type".into(), json!("AWS::Organizations::Policy"));
+            r.insert("id".into(), json!(id));
+            r.insert("name".into(), json!(name));
+            r.insert("account".into(), json!(at.account));
+            r.insert("attributes".into(), Value::Object(attrs));
+            r.insert(
+                "documents".into(),
+                json!({"content": {"services": services}}),
+            );
+            self.emit(r);
+        }
     }
 
     /// Bedrock model invocation logging of the account in the region: to S3, CloudWatch

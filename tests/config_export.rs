@@ -38,7 +38,7 @@ fn findings(report: &AuditReport, rule: &str) -> BTreeSet<(String, Status)> {
 }
 
 /// Rules whose facts AWS Config data does not give.
-const NOT_ASSESSED_FROM_CONFIG: [&str; 28] = [
+const NOT_ASSESSED_FROM_CONFIG: [&str; 31] = [
     // Guardrails, agents and Lake Formation are not read from Config data.
     "AIL-GR-001",
     "AIL-GR-002",
@@ -62,6 +62,10 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 28] = [
     "AIL-LOG-001",
     "AIL-LOG-002",
     "AIL-LOG-003",
+    "AIL-LOG-004",
+    "AIL-LOG-004B",
+    // Nor the account's effective AI services opt-out policy.
+    "AIL-RES-004",
     // Nor Bedrock agents, guardrails or model invocation logging.
     "AIL-KMS-009",
     "AIL-KMS-009B",
@@ -77,7 +81,7 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 28] = [
 
 /// Rules over types Config data is not read for and the equivalence fixture does not hold:
 /// the inventory has nothing to judge, Config data says where it could not look.
-const NOT_READ_NOT_HELD: [&str; 25] = [
+const NOT_READ_NOT_HELD: [&str; 27] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
@@ -100,6 +104,8 @@ const NOT_READ_NOT_HELD: [&str; 25] = [
     "AIL-TAG-002B",
     "AIL-IAM-003B",
     "AIL-KMS-007",
+    "AIL-RES-004B",
+    "AIL-RES-004C",
     "AIL-NET-010B",
     "AIL-VEC-002",
     "AIL-VEC-002B",

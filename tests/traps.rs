@@ -230,3 +230,88 @@ fn basic_and_advanced_event_selectors_are_both_read() {
         assert_eq!(!v.fail.is_empty(), expect_fail, "{inventory}");
     }
 }
+
+#[test]
+fn s3_object_selectors_cover_a_bucket_only_when_they_name_all_its_objects() {
+    // Basic `arn:aws:s3` is every bucket; a prefix of another bucket, or one inside this
+    // bucket, is not; an advanced NotStartsWith can exclude it; `readOnly` true records
+    // reads only; a trail that is not logging records nothing.
+    let trail = |name: &str, logging: bool, documents: &str| {
+        format!(
+            r#"{{"type": "AWS::CloudTrail::Trail", "id": "arn:aws:cloudtrail:us-east-1:111122223333:trail/{name}", "name": "{name}", "account": "111122223333", "region": "us-east-1",
+               "attributes": {{"isMultiRegionTrail": true, "isLogging": {logging}}}, "documents": {documents}}}"#
+        )
+    };
+    let basic = |values: &str| {
+        format!(
+            r#"{{"eventSelectors": [{{"ReadWriteType": "All", "DataResources": [{{"Type": "AWS::S3::Object", "Values": {values}}}]}}]}}"#
+        )
+    };
+    let advanced = |extra: &str| {
+        format!(
+            r#"{{"advancedEventSelectors": [{{"FieldSelectors": [{{"Field": "eventCategory", "Equals": ["Data"]}}, {{"Field": "resources.type", "Equals": ["AWS::S3::Object"]}}{extra}]}}]}}"#
+        )
+    };
+    let ai_bucket = r#"{"type": "AWS::SageMaker::Model", "id": "arn:aws:sagemaker:us-east-1:111122223333:model/churn", "name": "churn", "account": "111122223333", "region": "us-east-1", "attributes": {"modelDataUrl": "s3://ml-data/churn/model.tar.gz"}},
+        {"type": "AWS::S3::Bucket", "id": "arn:aws:s3:::ml-data", "name": "ml-data", "account": "111122223333", "region": "us-east-1"}"#;
+    let cases = [
+        (
+            trail("all", true, &basic(r#"["arn:aws:s3"]"#)),
+            false,
+            false,
+        ),
+        (
+            trail(
+                "other",
+                true,
+                &basic(r#"["arn:aws:s3:::ml-data-archive/"]"#),
+            ),
+            true,
+            true,
+        ),
+        (
+            trail(
+                "inside",
+                true,
+                &basic(r#"["arn:aws:s3:::ml-data/exports/"]"#),
+            ),
+            true,
+            true,
+        ),
+        (
+            trail(
+                "excluded",
+                true,
+                &advanced(
+                    r#", {"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::ml-data/"]}"#,
+                ),
+            ),
+            true,
+            true,
+        ),
+        (
+            trail(
+                "reads",
+                true,
+                &advanced(r#", {"Field": "readOnly", "Equals": ["true"]}"#),
+            ),
+            false,
+            true,
+        ),
+        (
+            trail("paused", false, &basic(r#"["arn:aws:s3"]"#)),
+            true,
+            true,
+        ),
+    ];
+    for (t, reads_fail, writes_fail) in cases {
+        let inventory =
+            format!(r#"{{"format": "ailint-inventory/v1", "resources": [{ai_bucket}, {t}]}}"#);
+        for (rule, expect_fail) in [("AIL-LOG-004", reads_fail), ("AIL-LOG-004B", writes_fail)] {
+            let v = judge(rule, &[("inventory.json", &inventory)], "");
+            assert!(v.not_assessed.is_empty(), "{rule}: {:?}", v.not_assessed);
+            assert_eq!(v.fail == set(&["ml-data"]), expect_fail, "{rule}: {t}");
+            assert_eq!(v.pass, u64::from(!expect_fail), "{rule}: {t}");
+        }
+    }
+}

@@ -24,6 +24,8 @@ pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
     guardrails(model);
     sagemaker(model);
     trails(model);
+    object_data_events(model);
+    opt_out_policies(model);
     lake_formation(model);
     iam_statements(model);
     accounts_and_regions(model, accounts);
@@ -990,6 +992,348 @@ fn trails(model: &mut Model) {
             facts.map(|f| Value::strings(f.data_types)),
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// S3 object data events: whether the trails of a bucket's account record reads and writes
+// of every object in it.
+
+/// One selector that records S3 object data events, in the directions it records.
+struct ObjectSelector {
+    reads: bool,
+    writes: bool,
+    arns: ObjectArns,
+}
+
+enum ObjectArns {
+    /// Basic `DataResources` values: ARN prefixes.
+    Prefixes(Vec<String>),
+    /// Advanced `resources.ARN` conditions; all empty when the selector has none.
+    Conditions {
+        positive: bool,
+        starts_with: Vec<String>,
+        not_equals: Vec<String>,
+        not_starts_with: Vec<String>,
+        not_ends_with: bool,
+    },
+}
+
+impl ObjectSelector {
+    /// Whether the selector records every object whose ARN starts with `prefix`
+    /// (`arn:aws:s3:::bucket/`).
+    fn covers(&self, prefix: &str) -> bool {
+        match &self.arns {
+            ObjectArns::Prefixes(values) => values.iter().any(|v| prefix.starts_with(v.as_str())),
+            ObjectArns::Conditions {
+                positive,
+                starts_with,
+                not_equals,
+                not_starts_with,
+                not_ends_with,
+            } => {
+                // Equals and EndsWith name some objects, never all of a bucket's.
+                (!positive || starts_with.iter().any(|v| prefix.starts_with(v.as_str())))
+                    && !not_starts_with
+                        .iter()
+                        .any(|v| prefix.starts_with(v.as_str()) || v.starts_with(prefix))
+                    && !not_equals.iter().any(|v| v.starts_with(prefix))
+                    && !not_ends_with
+            }
+        }
+    }
+}
+
+/// Every value of an operator over the field selectors named `name` (a field may be
+/// written in more than one).
+fn all_field_values<'a>(selector: &'a Json, name: &str, op: &str) -> Vec<&'a str> {
+    selector
+        .get("FieldSelectors")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|f| f.get("Field").and_then(Json::as_str) == Some(name))
+        .filter_map(|f| f.get(op).and_then(Json::as_array))
+        .flatten()
+        .filter_map(Json::as_str)
+        .collect()
+}
+
+/// The selectors of a trail that record S3 object data events. A trail has basic or
+/// advanced selectors, never both; each kind is read as written.
+fn object_selectors(r: &Resource) -> Result<Vec<ObjectSelector>, String> {
+    let basic_doc = document(r, "eventSelectors")?;
+    let advanced_doc = document(r, "advancedEventSelectors")?;
+    if let Some(reason) = [&basic_doc, &advanced_doc]
+        .iter()
+        .find_map(|d| d.as_ref().and_then(policy_document::first_unknown))
+    {
+        return Err(format!("an event selector is not known: {reason}"));
+    }
+    let mut out = Vec::new();
+    for s in basic_doc
+        .as_ref()
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let rw = s
+            .get("ReadWriteType")
+            .and_then(Json::as_str)
+            .unwrap_or("All");
+        let values: Vec<String> = s
+            .get("DataResources")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|d| d.get("Type").and_then(Json::as_str) == Some(S3_OBJECT))
+            .flat_map(|d| json_strings(d.get("Values")))
+            .collect();
+        if !values.is_empty() {
+            out.push(ObjectSelector {
+                reads: matches!(rw, "All" | "ReadOnly"),
+                writes: matches!(rw, "All" | "WriteOnly"),
+                arns: ObjectArns::Prefixes(values),
+            });
+        }
+    }
+    for s in advanced_doc
+        .as_ref()
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let data = all_field_values(s, "eventCategory", "Equals").contains(&"Data");
+        let objects = all_field_values(s, "resources.type", "Equals").contains(&S3_OBJECT);
+        // Any other field (eventName, userIdentity.arn, ...) records only some requests.
+        let narrowed = field_names(s).iter().any(|n| {
+            !matches!(
+                *n,
+                "eventCategory" | "resources.type" | "resources.ARN" | "readOnly"
+            )
+        });
+        if !data || !objects || narrowed {
+            continue;
+        }
+        let read_only = all_field_values(s, "readOnly", "Equals");
+        let arn = |op: &str| -> Vec<String> {
+            all_field_values(s, "resources.ARN", op)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        };
+        out.push(ObjectSelector {
+            reads: read_only.is_empty() || read_only.contains(&"true"),
+            writes: read_only.is_empty() || read_only.contains(&"false"),
+            arns: ObjectArns::Conditions {
+                positive: ["Equals", "StartsWith", "EndsWith"]
+                    .iter()
+                    .any(|op| !arn(op).is_empty()),
+                starts_with: arn("StartsWith"),
+                not_equals: arn("NotEquals"),
+                not_starts_with: arn("NotStartsWith"),
+                not_ends_with: !arn("NotEndsWith").is_empty(),
+            },
+        });
+    }
+    Ok(out)
+}
+
+const S3_OBJECT: &str = "AWS::S3::Object";
+const TRAIL: &str = "AWS::CloudTrail::Trail";
+
+/// The ARN prefix of every object of a bucket: `arn:<partition>:s3:::<bucket>/`.
+fn object_prefix(r: &Resource) -> String {
+    let partition =
+        r.id.strip_prefix("arn:")
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or("aws");
+    format!("arn:{partition}:s3:::{}/", bucket_name(r))
+}
+
+/// Accounts the inputs show only in part: every resource of them comes from a template or
+/// configuration data.
+fn partial_accounts(model: &Model) -> BTreeMap<Arc<str>, bool> {
+    let mut partial: BTreeMap<Arc<str>, bool> = BTreeMap::new();
+    for r in &model.resources {
+        let Some(acct) = &r.account else { continue };
+        let from_template = r.details.is_some();
+        partial
+            .entry(acct.clone())
+            .and_modify(|p| *p &= from_template)
+            .or_insert(from_template);
+    }
+    partial
+}
+
+fn object_data_events(model: &mut Model) {
+    struct TrailView {
+        account: Option<Arc<str>>,
+        region: Option<Arc<str>>,
+        name: String,
+        multi_region: Result<bool, String>,
+        logging: Result<bool, String>,
+        selectors: Result<Vec<ObjectSelector>, String>,
+    }
+    let trails: Vec<TrailView> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == TRAIL)
+        .map(|t| TrailView {
+            account: t.account.clone(),
+            region: t.region.clone(),
+            name: t.display_name().to_string(),
+            multi_region: match unknown_reason(t, "isMultiRegionTrail") {
+                Some(reason) => Err(reason),
+                None => Ok(bool_attr(t, "isMultiRegionTrail").unwrap_or(false)),
+            },
+            logging: match unknown_reason(t, "isLogging") {
+                Some(reason) => Err(reason),
+                None => Ok(bool_attr(t, "isLogging").unwrap_or(true)),
+            },
+            selectors: object_selectors(t),
+        })
+        .collect();
+    let partial = partial_accounts(model);
+    // Per bucket: (reads, writes), each true when some trail records it, else unknown when
+    // some trail might, or trails may be missing from the inputs.
+    let mut facts: Vec<(usize, [Result<bool, String>; 2])> = Vec::new();
+    for (i, b) in model.resources.iter().enumerate() {
+        if b.type_name != "AWS::S3::Bucket" {
+            continue;
+        }
+        let prefix = object_prefix(b);
+        let missing =
+            not_collected_reason(model, &[TRAIL], b.account.as_deref(), b.region.as_deref())
+                .or_else(|| match &b.account {
+                    Some(a) => partial_view(&partial, a),
+                    None if b.details.is_some() => Some(PARTIAL_VIEW.to_string()),
+                    None => None,
+                });
+        let judge = |dir: fn(&ObjectSelector) -> bool| -> Result<bool, String> {
+            let mut unknown = None;
+            for t in trails.iter().filter(|t| t.account == b.account) {
+                let in_region = match (&t.multi_region, &b.region) {
+                    (Ok(true), _) => Ok(true),
+                    (_, Some(region)) if t.region.as_deref() == Some(&**region) => Ok(true),
+                    (Err(reason), _) => Err(reason.clone()),
+                    (Ok(false), Some(_)) => Ok(false),
+                    (Ok(false), None) => Err("the bucket's region is not known".to_string()),
+                };
+                let records = t
+                    .selectors
+                    .as_ref()
+                    .map(|sels| sels.iter().any(|s| dir(s) && s.covers(&prefix)))
+                    .map_err(Clone::clone);
+                match all_of([in_region, t.logging.clone(), records]) {
+                    Ok(true) => return Ok(true),
+                    Ok(false) => {}
+                    Err(reason) => {
+                        unknown.get_or_insert(format!("trail `{}`: {reason}", t.name));
+                    }
+                }
+            }
+            match unknown.or_else(|| missing.clone()) {
+                Some(reason) => Err(reason),
+                None => Ok(false),
+            }
+        };
+        facts.push((i, [judge(|s| s.reads), judge(|s| s.writes)]));
+    }
+    for (i, [reads, writes]) in facts {
+        let r = &mut model.resources[i];
+        set(r, "objectReadsRecorded", reads.map(Value::Bool));
+        set(r, "objectWritesRecorded", writes.map(Value::Bool));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// AI services opt-out policies: whether a policy's content opts out of every AI service.
+
+const AI_OPT_OUT: &str = "AISERVICES_OPT_OUT_POLICY";
+
+/// Whether an AI services opt-out policy opts out of every AI service: `default` is
+/// `optOut` and no service is `optIn`. A declared policy writes `{"@@assign": "optOut"}`,
+/// an effective policy the value itself.
+fn opts_out_all(doc: Option<Json>) -> Result<bool, String> {
+    let Some(doc) = doc else { return Ok(false) };
+    let doc = match doc {
+        Json::String(text) => serde_json::from_str::<Json>(&text)
+            .map_err(|e| format!("the policy content is not JSON: {e}"))?,
+        other => other,
+    };
+    if let Some(reason) = policy_document::first_unknown(&doc) {
+        return Err(format!("the policy content is not known: {reason}"));
+    }
+    let Some(services) = doc.get("services").and_then(Json::as_object) else {
+        return Ok(false);
+    };
+    let setting = |service: &Json| {
+        let v = service.get("opt_out_policy")?;
+        v.as_str()
+            .or_else(|| v.get("@@assign").and_then(Json::as_str))
+            .map(str::to_string)
+    };
+    let default_out = services.get("default").and_then(setting).as_deref() == Some("optOut");
+    let any_in = services
+        .iter()
+        .filter(|(k, _)| !k.starts_with("@@"))
+        .any(|(_, v)| setting(v).as_deref() == Some("optIn"));
+    Ok(default_out && !any_in)
+}
+
+fn opt_out_policies(model: &mut Model) {
+    for r in model.resources.iter_mut().filter(|r| {
+        matches!(
+            r.type_name,
+            "AWS::Organizations::Policy" | "AWS::Organizations::EffectivePolicy"
+        )
+    }) {
+        // Other policy types are not judged; an unknown type may be this one.
+        if str_attr(r, "policyType").is_some_and(|t| t != AI_OPT_OUT) {
+            continue;
+        }
+        let value = document(r, "content").and_then(opts_out_all);
+        set(r, "optsOutAllAiServices", value.map(Value::Bool));
+    }
+}
+
+/// Per account, whether its effective AI services opt-out policy opts out of every AI
+/// service. No effective policy of the type means none applies, unless the inputs may not
+/// show it.
+fn opted_out_accounts(
+    model: &Model,
+    accounts: &BTreeMap<Arc<str>, Location>,
+    partial: &BTreeMap<Arc<str>, bool>,
+) -> BTreeMap<Arc<str>, Result<bool, String>> {
+    const EFFECTIVE: &str = "AWS::Organizations::EffectivePolicy";
+    let mut out = BTreeMap::new();
+    for acct in accounts.keys() {
+        let effective: Vec<&Resource> = model
+            .resources
+            .iter()
+            .filter(|r| r.type_name == EFFECTIVE && r.account.as_deref() == Some(&**acct))
+            .filter(|r| str_attr(r, "policyType").is_none_or(|t| t == AI_OPT_OUT))
+            .collect();
+        let value = if effective.is_empty() {
+            match not_collected_reason(model, &[EFFECTIVE], Some(acct), None)
+                .or_else(|| partial_view(partial, acct))
+            {
+                Some(reason) => Err(reason),
+                None => Ok(false),
+            }
+        } else {
+            all_of(effective.iter().map(|r| {
+                match unknown_reason(r, "optsOutAllAiServices")
+                    .or_else(|| unknown_reason(r, "policyType"))
+                {
+                    Some(reason) => Err(reason),
+                    None => Ok(bool_attr(r, "optsOutAllAiServices") == Some(true)),
+                }
+            }))
+        };
+        out.insert(acct.clone(), value);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1977,14 +2321,9 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
     let mut first_resource: BTreeMap<Arc<str>, &Location> = BTreeMap::new();
     // Accounts known only from templates: a template shows part of an account, so what
     // the account lacks (a trail, data-event selectors) is not known from it.
-    let mut partial: BTreeMap<Arc<str>, bool> = BTreeMap::new();
+    let partial = partial_accounts(model);
     for r in &model.resources {
         let Some(acct) = &r.account else { continue };
-        let from_template = r.details.is_some();
-        partial
-            .entry(acct.clone())
-            .and_modify(|p| *p &= from_template)
-            .or_insert(from_template);
         let first = first_resource.entry(acct.clone()).or_insert(&r.location);
         *first = (*first).min(&r.location);
         let Some(region) = &r.region else { continue };
@@ -2089,11 +2428,15 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
         data_types.insert((acct.clone(), region.clone()), value);
     }
 
+    let mut opted_out = opted_out_accounts(model, &account_locations, &partial);
     for (acct, location) in &account_locations {
         let mut r = synthesized("AWS::Account", acct, Some(acct), None, location);
         r.attributes.insert("accountId", Value::string(&**acct));
         if let Some(count) = management.remove(acct) {
             set(&mut r, "managementTrailCount", count.map(Value::Long));
+        }
+        if let Some(out) = opted_out.remove(acct) {
+            set(&mut r, "aiServicesOptedOut", out.map(Value::Bool));
         }
         model.resources.push(r);
     }
@@ -2142,13 +2485,16 @@ fn accounts_and_regions(model: &mut Model, accounts: &[AccountInfo]) {
     }
 }
 
+const PARTIAL_VIEW: &str = "the inputs show only part of the account (templates and configuration data do not list everything it holds)";
+
 /// Why an account's aggregate facts are unknown when only templates or configuration data
 /// name it.
 fn partial_view(partial: &BTreeMap<Arc<str>, bool>, acct: &str) -> Option<String> {
-    partial.get(acct).copied().unwrap_or(false).then(|| {
-        "the inputs show only part of the account (templates and configuration data do not list everything it holds)"
-            .to_string()
-    })
+    partial
+        .get(acct)
+        .copied()
+        .unwrap_or(false)
+        .then(|| PARTIAL_VIEW.to_string())
 }
 
 fn synthesized(
@@ -2430,5 +2776,192 @@ mod tests {
             {"Effect": "Deny", "Principal": {"AWS": unknown}, "Action": "s3:*",
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
         assert!(tls_denials(&policy_document::parse(&doc).unwrap()).is_err());
+    }
+
+    fn trail_with(name: &str, doc: serde_json::Value) -> Resource {
+        let location = Location {
+            file: "t.json".into(),
+            line: 1,
+        };
+        let mut r = Resource::new(TRAIL, "t", location);
+        r.documents.insert_value(name, &doc);
+        r
+    }
+
+    /// (reads, writes) of the bucket `ml-data` by a trail's selectors.
+    fn records(name: &str, doc: serde_json::Value) -> (bool, bool) {
+        let sels = object_selectors(&trail_with(name, doc)).unwrap();
+        let prefix = "arn:aws:s3:::ml-data/";
+        (
+            sels.iter().any(|s| s.reads && s.covers(prefix)),
+            sels.iter().any(|s| s.writes && s.covers(prefix)),
+        )
+    }
+
+    #[test]
+    fn basic_object_selectors_cover_buckets_by_arn_prefix() {
+        let basic = |rw: &str, values: &[&str]| {
+            serde_json::json!([{"ReadWriteType": rw, "IncludeManagementEvents": true,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": values}]}])
+        };
+        // `arn:aws:s3` is every bucket; so is `arn:aws:s3:::`.
+        assert_eq!(
+            records("eventSelectors", basic("All", &["arn:aws:s3"])),
+            (true, true)
+        );
+        assert_eq!(
+            records("eventSelectors", basic("All", &["arn:aws:s3:::"])),
+            (true, true)
+        );
+        assert_eq!(
+            records(
+                "eventSelectors",
+                basic("ReadOnly", &["arn:aws:s3:::ml-data/"])
+            ),
+            (true, false)
+        );
+        assert_eq!(
+            records(
+                "eventSelectors",
+                basic("WriteOnly", &["arn:aws:s3:::ml-data/"])
+            ),
+            (false, true)
+        );
+        // Another bucket, or a prefix inside this one, does not cover it.
+        assert_eq!(
+            records(
+                "eventSelectors",
+                basic("All", &["arn:aws:s3:::ml-data-archive/"])
+            ),
+            (false, false)
+        );
+        assert_eq!(
+            records(
+                "eventSelectors",
+                basic("All", &["arn:aws:s3:::ml-data/train/"])
+            ),
+            (false, false)
+        );
+        // Lambda data resources are not S3 objects.
+        let lambda = serde_json::json!([{"ReadWriteType": "All",
+            "DataResources": [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]}]);
+        assert_eq!(records("eventSelectors", lambda), (false, false));
+    }
+
+    #[test]
+    fn advanced_object_selectors_read_arn_conditions_and_read_only() {
+        let adv = |extra: serde_json::Value| {
+            let mut fields = vec![
+                serde_json::json!({"Field": "eventCategory", "Equals": ["Data"]}),
+                serde_json::json!({"Field": "resources.type", "Equals": ["AWS::S3::Object"]}),
+            ];
+            fields.extend(extra.as_array().cloned().unwrap_or_default());
+            serde_json::json!([{"Name": "s3", "FieldSelectors": fields}])
+        };
+        let all = serde_json::json!([]);
+        assert_eq!(records("advancedEventSelectors", adv(all)), (true, true));
+        let read_only = serde_json::json!([{"Field": "readOnly", "Equals": ["true"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(read_only)),
+            (true, false)
+        );
+        let write_only = serde_json::json!([{"Field": "readOnly", "Equals": ["false"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(write_only)),
+            (false, true)
+        );
+        let starts = serde_json::json!([{"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::ml-data/"]}]);
+        assert_eq!(records("advancedEventSelectors", adv(starts)), (true, true));
+        let other =
+            serde_json::json!([{"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::logs/"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(other)),
+            (false, false)
+        );
+        let equals = serde_json::json!([{"Field": "resources.ARN", "Equals": ["arn:aws:s3:::ml-data/a.csv"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(equals)),
+            (false, false)
+        );
+        // Exclusions: of this bucket, of a prefix inside it, of another bucket.
+        let excluded = serde_json::json!([{"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::ml-data/"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(excluded)),
+            (false, false)
+        );
+        let inside = serde_json::json!([{"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::ml-data/tmp/"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(inside)),
+            (false, false)
+        );
+        let elsewhere = serde_json::json!([{"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::logs/"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(elsewhere)),
+            (true, true)
+        );
+        // Narrowed to some operations: not every read or write.
+        let names = serde_json::json!([{"Field": "eventName", "Equals": ["GetObject"]}]);
+        assert_eq!(
+            records("advancedEventSelectors", adv(names)),
+            (false, false)
+        );
+        // Management selectors record no object events.
+        let mgmt = serde_json::json!([{"Name": "m", "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]}]}]);
+        assert_eq!(records("advancedEventSelectors", mgmt), (false, false));
+    }
+
+    #[test]
+    fn unknown_selectors_make_object_coverage_unknown() {
+        let unknown = format!(
+            "{}`bucket.arn` is not known",
+            policy_document::UNKNOWN_PREFIX
+        );
+        let doc = serde_json::json!([{"ReadWriteType": "All",
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": [unknown]}]}]);
+        assert!(object_selectors(&trail_with("eventSelectors", doc)).is_err());
+    }
+
+    #[test]
+    fn opt_out_content_must_opt_out_by_default_and_opt_nothing_in() {
+        let j = |v: serde_json::Value| opts_out_all(Some(v));
+        // A declared policy (`@@assign`) and an effective one (the value), as JSON or text.
+        assert_eq!(
+            j(
+                serde_json::json!({"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}})
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            j(serde_json::json!(
+                r#"{"services":{"default":{"opt_out_policy":"optOut"}}}"#
+            )),
+            Ok(true)
+        );
+        assert_eq!(
+            j(serde_json::json!({"services": {
+                "@@operators_allowed_for_child_policies": ["@@none"],
+                "default": {"opt_out_policy": "optOut"},
+                "comprehend": {"opt_out_policy": "optOut"}}})),
+            Ok(true)
+        );
+        assert_eq!(
+            j(
+                serde_json::json!({"services": {"default": {"opt_out_policy": "optOut"},
+                "rekognition": {"opt_out_policy": "optIn"}}})
+            ),
+            Ok(false)
+        );
+        assert_eq!(
+            j(serde_json::json!({"services": {"lex": {"opt_out_policy": "optOut"}}})),
+            Ok(false)
+        );
+        // Values are case-sensitive: AWS ignores `optout`.
+        assert_eq!(
+            j(serde_json::json!({"services": {"default": {"opt_out_policy": "optout"}}})),
+            Ok(false)
+        );
+        assert_eq!(opts_out_all(None), Ok(false));
+        assert!(j(serde_json::json!("{not json")).is_err());
     }
 }

@@ -530,6 +530,14 @@ static EXTRAS: &[Extra] = &[
 /// export reaches, so its rules are not assessed.
 pub static NOT_READ: &[(&str, &str)] = &[
     (
+        "AWS::Organizations::Policy",
+        "ailint does not read Organizations policies from AWS Config data",
+    ),
+    (
+        "AWS::Organizations::EffectivePolicy",
+        "AWS Config does not record effective policies",
+    ),
+    (
         "AWS::SageMaker::Endpoint",
         "ailint does not read SageMaker endpoints from AWS Config data",
     ),

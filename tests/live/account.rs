@@ -12,7 +12,7 @@ use super::{account_args, ailint_at, args_ref, common, emulator, verdicts, Emula
 const EMULATOR_GAPS: [&str; 2] = ["AIL-GOV-002B", "AIL-NET-004"];
 
 /// Every rule the non-compliant account breaks, as seeded.
-const SEEDED_VIOLATIONS: [&str; 42] = [
+const SEEDED_VIOLATIONS: [&str; 44] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
@@ -34,6 +34,8 @@ const SEEDED_VIOLATIONS: [&str; 42] = [
     "AIL-LF-002B",
     "AIL-LOG-001",
     "AIL-LOG-003",
+    "AIL-LOG-004",
+    "AIL-LOG-004B",
     "AIL-LOG-005B",
     "AIL-LOG-006",
     "AIL-LOG-006B",

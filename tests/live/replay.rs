@@ -3,9 +3,9 @@
 //!
 //! The emulator has no Bedrock guardrails or inference profiles, misroutes the Bedrock
 //! Agents paths the Rust SDK sends (`/agents` without its trailing slash), has no
-//! OpenSearch Serverless access policies or SageMaker monitoring schedules, and drops
-//! `EnableNetworkIsolation` from SageMaker models. Those collectors run here against an
-//! HTTP client that answers each request from
+//! OpenSearch Serverless access policies, SageMaker monitoring schedules or Organizations
+//! effective policies, and drops `EnableNetworkIsolation` from SageMaker models. Those
+//! collectors run here against an HTTP client that answers each request from
 //! `fixtures/live/replay/<service>/<Operation>.json` (see the README there), chosen by the
 //! request itself (method and path, or the `X-Amz-Target` header) and never by the order
 //! of the calls: collectors issue them concurrently.
@@ -77,6 +77,13 @@ const SERVICES: &[Service] = &[
     Service {
         name: "sagemaker",
         iam: "sagemaker",
+        protocol: Protocol::AwsJson("1.1"),
+        denied_status: 400,
+        message_member: "Message",
+    },
+    Service {
+        name: "organizations",
+        iam: "organizations",
         protocol: Protocol::AwsJson("1.1"),
         denied_status: 400,
         message_member: "Message",
@@ -155,6 +162,7 @@ const JSON_KEYS: &[(&str, &[&str])] = &[
         &["JobDefinitionName"],
     ),
     ("ListTags", &["ResourceArn"]),
+    ("DescribeEffectivePolicy", &["PolicyType"]),
     // Bedrock Agents' names the resource in its path.
     // Bedrock's, which names the resource `resourceARN`, and OpenSearch Serverless's,
     // which names it `resourceArn`; a request carries one of them.
@@ -372,6 +380,15 @@ impl Inner {
             };
         }
         match self.fixtures.get(&operation).and_then(|f| f.get(&key)) {
+            // An error the service documents for the request, as its body names it.
+            Some(body) if body.get("__type").is_some() => respond(
+                400,
+                &[
+                    ("content-type", &content_type),
+                    ("x-amzn-requestid", request_id),
+                ],
+                body,
+            ),
             Some(body) => respond(
                 200,
                 &[
@@ -422,6 +439,16 @@ impl Replay {
             calls: Mutex::default(),
             missing: Mutex::default(),
         }))
+    }
+
+    /// Answers the call of `operation` with this key with `body` instead of its fixture.
+    fn answer(mut self, operation: &str, key: &str, body: Value) -> Replay {
+        let inner = Arc::get_mut(&mut self.0).expect("not shared yet");
+        inner
+            .fixtures
+            .entry(operation.to_string())
+            .or_insert_with(|| json!({}))[key] = body;
+        self
     }
 
     /// Denies every call of `operation`.
@@ -1105,6 +1132,97 @@ async fn a_guardrail_that_could_not_be_read_is_not_assessed_never_passed() {
         assert!(reason.contains("bedrock:GetGuardrail"), "{rule}: {reason}");
         assert!(verdict(&report, rule, "support-assistant-strict").is_none());
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Organizations: the emulator has no DescribeEffectivePolicy.
+
+const OPT_OUT: &str = "AISERVICES_OPT_OUT_POLICY";
+
+#[tokio::test]
+async fn the_effective_opt_out_policy_as_the_api_returns_it() {
+    let replay = Replay::new("organizations");
+    let written = written(replay.collect().await);
+    assert_eq!(written["notCollected"], json!([]));
+    assert_eq!(
+        written["resources"],
+        json!([{
+            "type": "AWS::Organizations::EffectivePolicy",
+            "id": format!("{ACCOUNT}/{OPT_OUT}"), "name": OPT_OUT, "account": ACCOUNT,
+            "attributes": {"policyType": OPT_OUT},
+            "documents": {"content": "{\"services\":{\"default\":{\"opt_out_policy\":\"optOut\"},\"comprehend\":{\"opt_out_policy\":\"optOut\"}}}"}}])
+    );
+    assert_eq!(
+        replay.calls(),
+        vec![format!("DescribeEffectivePolicy {OPT_OUT}")]
+    );
+    let report = audit(replay.collect().await, &["AIL-RES-004"]);
+    assert!(verdict(&report, "AIL-RES-004", ACCOUNT).is_none());
+    assert_eq!(report.per_rule["AIL-RES-004"].pass, 1);
+}
+
+#[tokio::test]
+async fn an_effective_policy_opting_a_service_back_in_fails() {
+    let content = r#"{"services":{"default":{"opt_out_policy":"optOut"},"rekognition":{"opt_out_policy":"optIn"}}}"#;
+    let replay = Replay::new("organizations").answer(
+        "DescribeEffectivePolicy",
+        OPT_OUT,
+        json!({"EffectivePolicy": {"PolicyContent": content, "LastUpdatedTimestamp": 1.7726e9,
+                                   "TargetId": ACCOUNT, "PolicyType": OPT_OUT}}),
+    );
+    let report = audit(replay.collect().await, &["AIL-RES-004"]);
+    let f = verdict(&report, "AIL-RES-004", ACCOUNT).expect("the account fails");
+    assert_eq!(f.status, Status::Fail);
+}
+
+#[tokio::test]
+async fn an_account_without_an_effective_opt_out_policy_is_not_opted_out() {
+    // Outside an organization, or in one that attaches no opt-out policy (or has not
+    // enabled the type): the service answers with an error, and no policy applies.
+    for (code, message) in [
+        (
+            "EffectivePolicyNotFoundException",
+            "An effective policy of the specified type was not found for this account.",
+        ),
+        (
+            "AWSOrganizationsNotInUseException",
+            "Your account is not a member of an organization.",
+        ),
+    ] {
+        let replay = Replay::new("organizations").answer(
+            "DescribeEffectivePolicy",
+            OPT_OUT,
+            json!({"__type": code, "Message": message}),
+        );
+        let batch = replay.collect().await;
+        assert!(batch.resources.is_empty(), "{code}");
+        assert!(batch.missed.is_empty(), "{code}: {:?}", batch.missed);
+        let report = audit(batch, &["AIL-RES-004"]);
+        let f = verdict(&report, "AIL-RES-004", ACCOUNT).expect("the account fails");
+        assert_eq!(f.status, Status::Fail, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn a_denied_effective_policy_read_is_not_assessed() {
+    let replay = Replay::new("organizations").deny("DescribeEffectivePolicy");
+    let batch = replay.collect().await;
+    assert_eq!(
+        batch.missed,
+        vec![Missed {
+            region: None,
+            types: vec!["AWS::Organizations::EffectivePolicy"],
+            operation: "organizations:DescribeEffectivePolicy".to_string(),
+            reason: denial_reason("organizations", "DescribeEffectivePolicy"),
+        }]
+    );
+    let report = audit(batch, &["AIL-RES-004"]);
+    let f = verdict(&report, "AIL-RES-004", ACCOUNT).expect("not passed");
+    assert_eq!(f.status, Status::NotAssessed);
+    assert!(f
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.contains("organizations:DescribeEffectivePolicy")));
 }
 
 /// Every operation the replayed collectors call, for the read-only proof.

@@ -129,6 +129,7 @@ def seed_account(client, account, good):
             "AWS::Bedrock::AgentAlias",
             "AWS::Bedrock::KnowledgeBase",
             "AWS::SageMaker::Endpoint",
+            "AWS::S3::Object",
         ]:
             selectors.append(
                 {

@@ -669,6 +669,7 @@ pub const TYPES: &[&str] = &[
     "AWS::OpenSearchServerless::Collection",
     "AWS::OpenSearchServerless::SecurityPolicy",
     "AWS::OpenSearchService::Domain",
+    "AWS::Organizations::EffectivePolicy",
     "AWS::S3::AccountPublicAccessBlock",
     "AWS::S3::Bucket",
     "AWS::SageMaker::Domain",
@@ -802,6 +803,7 @@ pub const GLOBAL: &[(&str, Collector)] = &[
     ("iam", |s| Box::pin(iam::collect(s))),
     ("s3", |s| Box::pin(s3::collect(s))),
     ("s3control", |s| Box::pin(s3control::collect(s))),
+    ("organizations", |s| Box::pin(organizations::collect(s))),
 ];
 
 async fn regions(scope: &Scope, options: &LiveOptions) -> Result<Vec<String>, LiveError> {

@@ -500,6 +500,17 @@ static TYPES: &[TypeMapping] = &[
         attributes: &[],
         documents: &[("policy", Get::At(&["Policy"]))],
     },
+    TypeMapping {
+        source: "AWS::Organizations::Policy",
+        model: "AWS::Organizations::Policy",
+        name: Some(&["Name"]),
+        attributes: &[
+            ("policyType", Get::At(&["Type"])),
+            ("targets", Get::At(&["TargetIds"])),
+        ],
+        // `Content` is the policy as JSON or as JSON text; the derivations read both.
+        documents: &[("content", Get::At(&["Content"]))],
+    },
 ];
 
 static ATTACHMENTS: &[Attachment] = &[

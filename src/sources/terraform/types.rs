@@ -459,6 +459,14 @@ static TYPES: &[TypeMapping] = &[
         attributes: &[],
         documents: &[("policy", Get::At(&["policy"]))],
     },
+    TypeMapping {
+        source: "aws_organizations_policy",
+        model: "AWS::Organizations::Policy",
+        name: Some(&["name"]),
+        // `type` defaults to SERVICE_CONTROL_POLICY, which no rule judges: absent is the same.
+        attributes: &[("policyType", Get::At(&["type"]))],
+        documents: &[("content", Get::At(&["content"]))],
+    },
 ];
 
 const OPENSEARCH_DOMAIN: TypeMapping = TypeMapping {
@@ -566,6 +574,14 @@ static ATTACHMENTS: &[Attachment] = &[
         ],
         documents: &[],
         appends: &[],
+    },
+    Attachment {
+        source: "aws_organizations_policy_attachment",
+        target: &["policy_id"],
+        model: "AWS::Organizations::Policy",
+        attributes: &[("targets", Get::At(&["target_id"]))],
+        documents: &[],
+        appends: &["targets"],
     },
     Attachment {
         source: "aws_kms_alias",
