@@ -1367,18 +1367,25 @@ fn roles(model: &mut Model) {
                 v = any_of(v, of_policy(p));
             }
             if v == Ok(false) {
-                let missing = uncertain.get(&r.account).cloned().or_else(|| {
-                    not_collected_reason(model, &[POLICY], r.account.as_deref(), None)
-                });
+                let missing = uncertain
+                    .get(&r.account)
+                    .cloned()
+                    .or_else(|| not_collected_reason(model, &[POLICY], r.account.as_deref(), None));
                 if let Some(reason) = missing {
-                    v = Err(format!("which policies the role holds is unknown: {reason}"));
+                    v = Err(format!(
+                        "which policies the role holds is unknown: {reason}"
+                    ));
                 }
             }
             (i, v)
         })
         .collect();
     for (i, v) in verdicts {
-        set(&mut model.resources[i], "allowsAllAiActions", v.map(Value::Bool));
+        set(
+            &mut model.resources[i],
+            "allowsAllAiActions",
+            v.map(Value::Bool),
+        );
     }
 }
 
@@ -1405,9 +1412,8 @@ fn agents(model: &mut Model) {
         }
         functions.extend(string_set(r.attributes.get("actionGroupFunctions")));
     }
-    let not_read = |model: &Model, account: Option<&str>| {
-        not_collected_reason(model, &[AGENT], account, None)
-    };
+    let not_read =
+        |model: &Model, account: Option<&str>| not_collected_reason(model, &[AGENT], account, None);
     let mut verdicts: Vec<(usize, &'static str, Result<bool, String>)> = Vec::new();
     for (i, r) in model.resources.iter().enumerate() {
         match r.type_name {
@@ -1415,9 +1421,7 @@ fn agents(model: &mut Model) {
                 let v = match (str_attr(r, "role"), unknown_reason(r, "role")) {
                     (_, Some(reason)) => Err(reason),
                     (None, None) => Ok(false),
-                    (Some(role), None) if per_role.get(role).copied().unwrap_or(0) > 1 => {
-                        Ok(true)
-                    }
+                    (Some(role), None) if per_role.get(role).copied().unwrap_or(0) > 1 => Ok(true),
                     (Some(_), None) => match roles_uncertain
                         .get(&r.account)
                         .cloned()
