@@ -866,7 +866,11 @@ async fn a_denied_list_leaves_its_types_not_collected() {
             "ListInferenceProfiles",
             &["AWS::Bedrock::InferenceProfile"],
         ),
-        ("bedrock-agent", "ListAgents", &["AWS::Bedrock::Agent"]),
+        (
+            "bedrock-agent",
+            "ListAgents",
+            &["AWS::Bedrock::Agent", "AWS::Lambda::Function"],
+        ),
         (
             "bedrock-agent",
             "ListKnowledgeBases",

@@ -48,7 +48,8 @@ async fn agents(scope: &Scope, ba: &Client) -> Batch {
     {
         Ok(list) => list,
         Err(e) => {
-            batch.miss(region, &[AGENT], "bedrock:ListAgents", e);
+            // The functions of the agents' action groups are read through the agents.
+            batch.miss(region, &[AGENT, FUNCTION], "bedrock:ListAgents", e);
             return batch;
         }
     };
