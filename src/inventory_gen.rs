@@ -323,6 +323,10 @@ struct Gen {
     /// Per judged fact: the outcomes left in its bag, and whether the bag was filled before.
     bags: HashMap<&'static str, (Vec<bool>, bool)>,
     strays: usize,
+    /// The last agent execution role made in each account, for agents that share one.
+    agent_roles: HashMap<String, String>,
+    /// The random stream of agents' roles and action-group functions.
+    agent_rng: Rng,
 }
 
 impl Gen {
@@ -385,6 +389,8 @@ impl Gen {
             names: HashMap::new(),
             bags: HashMap::new(),
             strays: 0,
+            agent_roles: HashMap::new(),
+            agent_rng: Rng(seed ^ 0x6169_6c69_6e74_2d61),
         }
     }
 
@@ -431,6 +437,15 @@ impl Gen {
         std::mem::swap(&mut self.rng, &mut self.later);
         let out = f(self);
         std::mem::swap(&mut self.rng, &mut self.later);
+        out
+    }
+
+    /// Like [`Gen::extra`], with the stream of agents' roles and functions, so that they
+    /// leave the draws of every other resource as they were.
+    fn agent_stream<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> T {
+        std::mem::swap(&mut self.rng, &mut self.agent_rng);
+        let out = f(self);
+        std::mem::swap(&mut self.rng, &mut self.agent_rng);
         out
     }
 
@@ -1580,10 +1595,70 @@ impl Gen {
         {
             attrs.insert("foundationModel".into(), json!(profile));
         }
+        let (role, function) = self.agent_stream(|g| {
+            let role = g.agent_role(at, name);
+            let function = g.rng.chance(0.4).then(|| g.action_function(at, name));
+            (role, function)
+        });
+        attrs.insert("role".into(), json!(role));
+        attrs.insert(
+            "actionGroupFunctions".into(),
+            json!(function.into_iter().collect::<Vec<_>>()),
+        );
         let mut r = resource("AWS::Bedrock::Agent", &arn, name, at);
         let tags = self.tags(project, env, team);
         r.insert("tags".into(), tags);
         r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+    }
+
+    /// An agent's execution role: for the bad draws another agent's role of the account,
+    /// or a role with AmazonBedrockFullAccess.
+    fn agent_role(&mut self, at: &At, agent: &str) -> String {
+        if !self.ok("agent.dedicated-role") {
+            if let Some(shared) = self.agent_roles.get(&at.account) {
+                return shared.clone();
+            }
+        }
+        let name = format!("AmazonBedrockExecutionRoleForAgents_{agent}");
+        let arn = format!("arn:aws:iam::{}:role/{name}", at.account);
+        let managed: Vec<&str> = if self.ok("agent.role-scoped") {
+            vec![]
+        } else {
+            vec!["arn:aws:iam::aws:policy/AmazonBedrockFullAccess"]
+        };
+        self.iam_role(at, &arn, &name, &managed);
+        self.agent_roles.insert(at.account.clone(), arn.clone());
+        arn
+    }
+
+    /// The Lambda function of an agent's action group and its role: for the bad draws
+    /// one with AdministratorAccess.
+    fn action_function(&mut self, at: &At, agent: &str) -> String {
+        let name = format!("{agent}-actions");
+        let role_arn = format!("arn:aws:iam::{}:role/{name}", at.account);
+        let mut managed = vec!["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"];
+        if !self.ok("agent.action-role-scoped") {
+            managed.push("arn:aws:iam::aws:policy/AdministratorAccess");
+        }
+        self.iam_role(at, &role_arn, &name, &managed);
+        let arn = format!(
+            "arn:aws:lambda:{}:{}:function:{name}",
+            at.region, at.account
+        );
+        let mut r = resource("AWS::Lambda::Function", &arn, &name, at);
+        r.insert("attributes".into(), json!({"role": role_arn}));
+        self.emit(r);
+        arn
+    }
+
+    fn iam_role(&mut self, at: &At, arn: &str, name: &str, managed: &[&str]) {
+        let mut r = Map::new();
+        r.insert("type".into(), json!("AWS::IAM::Role"));
+        r.insert("id".into(), json!(arn));
+        r.insert("name".into(), json!(name));
+        r.insert("account".into(), json!(at.account));
+        r.insert("attributes".into(), json!({"managedPolicyArns": managed}));
         self.emit(r);
     }
 
@@ -2825,11 +2900,11 @@ mod tests {
         }
     }
 
-    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 250 --seed 10`, a size
+    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 265 --seed 10`, a size
     /// that holds every type and the first projects of every account and region.
     const DEMO: (&str, usize, u64) = (
         concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inventory.json"),
-        250,
+        265,
         10,
     );
 

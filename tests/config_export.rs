@@ -38,7 +38,7 @@ fn findings(report: &AuditReport, rule: &str) -> BTreeSet<(String, Status)> {
 }
 
 /// Rules whose facts AWS Config data does not give.
-const NOT_ASSESSED_FROM_CONFIG: [&str; 31] = [
+const NOT_ASSESSED_FROM_CONFIG: [&str; 33] = [
     // Guardrails, agents and Lake Formation are not read from Config data.
     "AIL-GR-001",
     "AIL-GR-002",
@@ -72,6 +72,8 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 31] = [
     "AIL-KMS-010",
     "AIL-LOG-005",
     "AIL-TAG-002",
+    "AIL-IAM-005",
+    "AIL-IAM-005B",
     // Lake Formation again.
     "AIL-LF-003",
     // The snapshot holds no `AWS::S3::AccountPublicAccessBlock` item: whether the account
@@ -81,7 +83,7 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 31] = [
 
 /// Rules over types Config data is not read for and the equivalence fixture does not hold:
 /// the inventory has nothing to judge, Config data says where it could not look.
-const NOT_READ_NOT_HELD: [&str; 27] = [
+const NOT_READ_NOT_HELD: [&str; 28] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
@@ -109,6 +111,7 @@ const NOT_READ_NOT_HELD: [&str; 27] = [
     "AIL-NET-010B",
     "AIL-VEC-002",
     "AIL-VEC-002B",
+    "AIL-IAM-005C",
 ];
 
 #[test]

@@ -169,6 +169,15 @@ fn the_same_resources_in_every_input_kind_give_the_same_model() {
             model["unknown"] = serde_json::json!([]);
             model["attributes"]["imageInAccountEcr"] = serde_json::json!(true);
         }
+        if kind != "cloudformation" {
+            // The configuration names the agent's role by an ARN it does not declare: the
+            // role, and whether another agent shares it, are unknown. The inventory and the
+            // template name none.
+            let agent = &mut model.get_mut("AWS::Bedrock::Agent").unwrap()[0];
+            assert_eq!(agent["unknown"], serde_json::json!(["role", "roleShared"]));
+            agent["unknown"] = serde_json::json!([]);
+            agent["attributes"]["roleShared"] = serde_json::json!(false);
+        }
         for t in inventory.keys().chain(model.keys()) {
             assert_eq!(
                 model.get(t),
@@ -972,4 +981,56 @@ resource "aws_bedrock_model_invocation_logging_configuration" "this" {
         .map(|b| b["attributes"]["invocationLogs"] == true)
         .collect();
     assert_eq!(logs.iter().filter(|l| **l).count(), 1, "{buckets:?}");
+}
+
+#[test]
+fn policies_name_their_roles_in_terraform_and_cloudformation() {
+    let model = normalized_text(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "agent" {
+  name               = "agent"
+  assume_role_policy = "{}"
+  inline_policy {
+    name = "everything"
+    policy = jsonencode({
+      Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+    })
+  }
+}
+"#,
+    );
+    let role = &model["AWS::IAM::Role"][0];
+    assert_eq!(role["attributes"]["allowsAllAiActions"], true, "{model:#?}");
+    let policy = &model["AWS::IAM::Policy"][0]["attributes"];
+    assert!(
+        policy["roles"][0]
+            .as_str()
+            .is_some_and(|r| r.ends_with("#aws_iam_role.agent")),
+        "{policy}"
+    );
+
+    let model = normalized_text(
+        "template.yaml",
+        r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Agent:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+  SageMakerEverything:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: sagemaker-everything
+      Roles: [!Ref Agent]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sagemaker:*
+            Resource: "*"
+"#,
+    );
+    let role = &model["AWS::IAM::Role"][0];
+    assert_eq!(role["attributes"]["allowsAllAiActions"], true, "{model:#?}");
 }

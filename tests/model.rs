@@ -416,3 +416,140 @@ fn invocation_logging_not_collected_makes_its_facts_unknown() {
     assert!(bucket.unknown_for("invocationLogs").is_some());
     assert!(bucket.unknown_for("aiData").is_some());
 }
+
+fn bool_of(m: &Model, t: &str, id: &str, attr: &str) -> Result<bool, String> {
+    let r = m.get(t, id).unwrap_or_else(|| panic!("no {t} {id}"));
+    match r
+        .attributes
+        .get(attr)
+        .and_then(ailint::model::Value::as_bool)
+    {
+        Some(b) => Ok(b),
+        None => Err(r
+            .unknown_for(attr)
+            .unwrap_or_else(|| panic!("{id}.{attr} is neither known nor unknown"))
+            .reason
+            .clone()),
+    }
+}
+
+#[test]
+fn a_role_allows_every_ai_action_through_any_policy_it_holds() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/admin", "account": "111122223333",
+         "attributes": {"managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/logs", "account": "111122223333",
+         "attributes": {"managedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                                              "arn:aws:iam::111122223333:policy/scoped"]}},
+        {"type": "AWS::IAM::Policy", "id": "arn:aws:iam::111122223333:policy/scoped", "account": "111122223333",
+         "attributes": {"attachedTo": []},
+         "documents": {"policy": {"Statement": [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"}]}}},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/inline", "account": "111122223333",
+         "attributes": {"managedPolicyArns": []}},
+        {"type": "AWS::IAM::Policy", "id": "arn:aws:iam::111122223333:role/inline/inline-policy/all", "account": "111122223333",
+         "attributes": {"attachedTo": ["arn:aws:iam::111122223333:role/inline"]},
+         "documents": {"policy": {"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}}},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/elsewhere", "account": "111122223333",
+         "attributes": {"managedPolicyArns": ["arn:aws:iam::111122223333:policy/not-read"]}},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/unreadable", "account": "111122223333",
+         "attributes": {"managedPolicyArns": []}},
+        {"type": "AWS::IAM::Policy", "id": "arn:aws:iam::111122223333:role/unreadable/inline-policy/p", "account": "111122223333",
+         "attributes": {"attachedTo": ["arn:aws:iam::111122223333:role/unreadable"]},
+         "documents": {"policy": "{not json"}}]}"#,
+    );
+    let role = |name: &str| {
+        bool_of(
+            &m,
+            "AWS::IAM::Role",
+            &format!("arn:aws:iam::111122223333:role/{name}"),
+            "allowsAllAiActions",
+        )
+    };
+    assert_eq!(role("admin"), Ok(true));
+    assert_eq!(role("logs"), Ok(false));
+    assert_eq!(role("inline"), Ok(true));
+    assert!(role("elsewhere")
+        .unwrap_err()
+        .contains("not in the inventory"));
+    assert!(role("unreadable").unwrap_err().contains("cannot be read"));
+}
+
+#[test]
+fn policies_not_collected_leave_a_role_without_allowing_policies_unknown() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/r", "account": "111122223333",
+         "attributes": {"managedPolicyArns": []}},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/full", "account": "111122223333",
+         "attributes": {"managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonBedrockFullAccess"]}}],
+        "notCollected": [{"account": "111122223333", "types": ["AWS::IAM::Policy"],
+                          "operation": "iam:GetAccountAuthorizationDetails", "reason": "AccessDenied"}]}"#,
+    );
+    let r = bool_of(
+        &m,
+        "AWS::IAM::Role",
+        "arn:aws:iam::111122223333:role/r",
+        "allowsAllAiActions",
+    );
+    assert!(r.unwrap_err().contains("AccessDenied"));
+    // What is known to allow stays known.
+    assert_eq!(
+        bool_of(
+            &m,
+            "AWS::IAM::Role",
+            "arn:aws:iam::111122223333:role/full",
+            "allowsAllAiActions"
+        ),
+        Ok(true)
+    );
+}
+
+#[test]
+fn agents_share_roles_and_run_functions_or_it_is_unknown() {
+    let m = model_of(
+        r#"{"format": "ailint-inventory/v1", "resources": [
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/shared", "account": "111122223333"},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::111122223333:role/own", "account": "111122223333"},
+        {"type": "AWS::Bedrock::Agent", "id": "a1", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"role": "arn:aws:iam::111122223333:role/shared",
+                        "actionGroupFunctions": ["arn:aws:lambda:us-east-1:111122223333:function:orders:live"]}},
+        {"type": "AWS::Bedrock::Agent", "id": "a2", "account": "111122223333", "region": "eu-west-1",
+         "attributes": {"role": "arn:aws:iam::111122223333:role/shared", "actionGroupFunctions": []}},
+        {"type": "AWS::Bedrock::Agent", "id": "a3", "account": "111122223333", "region": "us-east-1",
+         "attributes": {"role": "arn:aws:iam::111122223333:role/own", "actionGroupFunctions": []}},
+        {"type": "AWS::Lambda::Function", "id": "arn:aws:lambda:us-east-1:111122223333:function:orders",
+         "account": "111122223333", "region": "us-east-1"},
+        {"type": "AWS::Lambda::Function", "id": "arn:aws:lambda:us-east-1:111122223333:function:batch",
+         "account": "111122223333", "region": "us-east-1"},
+        {"type": "AWS::Bedrock::Agent", "id": "b1", "account": "444455556666", "region": "us-east-1",
+         "attributes": {"role": "arn:aws:iam::444455556666:role/missing"}, "unknown": [
+            {"path": "actionGroupFunctions", "reason": "bedrock:ListAgentActionGroups: denied"}]},
+        {"type": "AWS::Bedrock::Agent", "id": "b2", "account": "444455556666", "region": "us-east-1",
+         "attributes": {"role": "arn:aws:iam::444455556666:role/b2"}},
+        {"type": "AWS::IAM::Role", "id": "arn:aws:iam::444455556666:role/b2", "account": "444455556666"},
+        {"type": "AWS::Lambda::Function", "id": "arn:aws:lambda:us-east-1:444455556666:function:f",
+         "account": "444455556666", "region": "us-east-1"}]}"#,
+    );
+    let agent = |id: &str| bool_of(&m, "AWS::Bedrock::Agent", id, "roleShared");
+    assert_eq!(agent("a1"), Ok(true));
+    assert_eq!(agent("a2"), Ok(true));
+    assert_eq!(agent("a3"), Ok(false));
+    // b1's role is not in the inventory: unknown, and so whether b2 shares it.
+    assert!(agent("b1").unwrap_err().contains("not in the inventory"));
+    assert!(agent("b2").unwrap_err().contains("another agent"));
+    let function = |id: &str| {
+        bool_of(
+            &m,
+            "AWS::Lambda::Function",
+            &format!("arn:aws:lambda:us-east-1:{id}"),
+            "agentActionGroup",
+        )
+    };
+    // A qualified ARN names the function.
+    assert_eq!(function("111122223333:function:orders"), Ok(true));
+    assert_eq!(function("111122223333:function:batch"), Ok(false));
+    assert!(function("444455556666:function:f")
+        .unwrap_err()
+        .contains("ListAgentActionGroups"));
+}

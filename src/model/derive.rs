@@ -28,6 +28,8 @@ pub(super) fn derive(model: &mut Model, accounts: &[AccountInfo]) {
     opt_out_policies(model);
     lake_formation(model);
     iam_statements(model);
+    roles(model);
+    agents(model);
     accounts_and_regions(model, accounts);
 }
 
@@ -1603,6 +1605,203 @@ fn policy_statements(policy: &Resource) -> Vec<Resource> {
         }
     }
     statements
+}
+
+// ---------------------------------------------------------------------------------------
+// IAM roles: whether a policy they hold allows every AI action (after the statements are
+// split out). Bedrock agents: shared execution roles, the functions action groups run.
+
+const ROLE: &str = "AWS::IAM::Role";
+const POLICY: &str = "AWS::IAM::Policy";
+const AGENT: &str = "AWS::Bedrock::Agent";
+const FUNCTION: &str = "AWS::Lambda::Function";
+
+/// AWS managed policies that allow every Bedrock or every SageMaker action: `*`, a
+/// NotAction sparing both, `bedrock:*`, `sagemaker:*`.
+const ALL_AI_MANAGED_POLICIES: [&str; 4] = [
+    "AdministratorAccess",
+    "PowerUserAccess",
+    "AmazonBedrockFullAccess",
+    "AmazonSageMakerFullAccess",
+];
+
+/// The name of an AWS managed policy ARN (`arn:<partition>:iam::aws:policy/<path>Name`).
+fn aws_managed_policy(arn: &str) -> Option<&str> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "iam", "", "aws", rest] => rest
+            .strip_prefix("policy/")
+            .map(|p| p.rsplit('/').next().unwrap_or(p)),
+        _ => None,
+    }
+}
+
+/// True wins over unknown, unknown over false: one allowing policy is enough, and an
+/// unknown one might be it.
+fn any_of(a: Result<bool, String>, b: Result<bool, String>) -> Result<bool, String> {
+    match (a, b) {
+        (Ok(true), _) | (_, Ok(true)) => Ok(true),
+        (Err(r), _) | (_, Err(r)) => Err(r),
+        _ => Ok(false),
+    }
+}
+
+fn roles(model: &mut Model) {
+    // Whether some statement of each policy allows every AI action.
+    let mut allows: HashMap<Arc<str>, Result<bool, String>> = HashMap::new();
+    for s in model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::IAM::PolicyStatement")
+    {
+        let Some(policy) = str_attr(s, "policy") else {
+            continue;
+        };
+        let v = match bool_attr(s, "allowsAllAiActions") {
+            Some(b) => Ok(b),
+            None => unknown_reason(s, "allowsAllAiActions").map_or(Ok(false), Err),
+        };
+        let e = allows.entry(Arc::from(policy)).or_insert(Ok(false));
+        *e = any_of(e.clone(), v);
+    }
+    // The policies each role holds, by the role's id (an ARN in `attachedTo`, a model id
+    // in `roles`), and the accounts where a policy's holders are unknown.
+    let mut held: HashMap<String, Vec<Arc<str>>> = HashMap::new();
+    let mut uncertain: BTreeMap<Option<Arc<str>>, String> = BTreeMap::new();
+    for p in model.resources.iter().filter(|r| r.type_name == POLICY) {
+        for attr in ["attachedTo", "roles"] {
+            if let Some(reason) = unknown_reason(p, attr) {
+                uncertain
+                    .entry(p.account.clone())
+                    .or_insert_with(|| format!("`{}`: {reason}", p.display_name()));
+            }
+            for role in string_set(p.attributes.get(attr)) {
+                held.entry(role).or_default().push(p.id.clone());
+            }
+        }
+    }
+    let policies: BTreeSet<&str> = model
+        .resources
+        .iter()
+        .filter(|r| r.type_name == POLICY)
+        .map(|r| &*r.id)
+        .collect();
+    let verdicts: Vec<(usize, Result<bool, String>)> = model
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.type_name == ROLE)
+        .map(|(i, r)| {
+            let of_policy = |id: &str| allows.get(id).cloned().unwrap_or(Ok(false));
+            let mut v = match unknown_reason(r, "managedPolicyArns") {
+                Some(reason) => Err(reason),
+                None => Ok(false),
+            };
+            for arn in string_set(r.attributes.get("managedPolicyArns")) {
+                let one = match aws_managed_policy(&arn) {
+                    Some(name) => Ok(ALL_AI_MANAGED_POLICIES.contains(&name)),
+                    None if policies.contains(arn.as_str()) => of_policy(&arn),
+                    None => Err(format!(
+                        "the managed policy `{arn}` is not in the inventory"
+                    )),
+                };
+                v = any_of(v, one);
+            }
+            for p in held.get(&*r.id).into_iter().flatten() {
+                v = any_of(v, of_policy(p));
+            }
+            if v == Ok(false) {
+                let missing = uncertain
+                    .get(&r.account)
+                    .cloned()
+                    .or_else(|| not_collected_reason(model, &[POLICY], r.account.as_deref(), None));
+                if let Some(reason) = missing {
+                    v = Err(format!(
+                        "which policies the role holds is unknown: {reason}"
+                    ));
+                }
+            }
+            (i, v)
+        })
+        .collect();
+    for (i, v) in verdicts {
+        set(
+            &mut model.resources[i],
+            "allowsAllAiActions",
+            v.map(Value::Bool),
+        );
+    }
+}
+
+fn agents(model: &mut Model) {
+    // Agents per execution role, the functions action groups run, and the accounts where
+    // an agent's role or functions are unknown or agents were not read.
+    let mut per_role: HashMap<String, usize> = HashMap::new();
+    let mut functions: BTreeSet<String> = BTreeSet::new();
+    let mut roles_uncertain: BTreeMap<Option<Arc<str>>, String> = BTreeMap::new();
+    let mut functions_uncertain: BTreeMap<Option<Arc<str>>, String> = BTreeMap::new();
+    for r in model.resources.iter().filter(|r| r.type_name == AGENT) {
+        if let Some(role) = str_attr(r, "role") {
+            *per_role.entry(role.to_string()).or_default() += 1;
+        }
+        for (attr, uncertain) in [
+            ("role", &mut roles_uncertain),
+            ("actionGroupFunctions", &mut functions_uncertain),
+        ] {
+            if let Some(reason) = unknown_reason(r, attr) {
+                uncertain
+                    .entry(r.account.clone())
+                    .or_insert_with(|| format!("`{}`: {reason}", r.display_name()));
+            }
+        }
+        functions.extend(string_set(r.attributes.get("actionGroupFunctions")));
+    }
+    let not_read =
+        |model: &Model, account: Option<&str>| not_collected_reason(model, &[AGENT], account, None);
+    let mut verdicts: Vec<(usize, &'static str, Result<bool, String>)> = Vec::new();
+    for (i, r) in model.resources.iter().enumerate() {
+        match r.type_name {
+            AGENT => {
+                let v = match (str_attr(r, "role"), unknown_reason(r, "role")) {
+                    (_, Some(reason)) => Err(reason),
+                    (None, None) => Ok(false),
+                    (Some(role), None) if per_role.get(role).copied().unwrap_or(0) > 1 => Ok(true),
+                    (Some(_), None) => match roles_uncertain
+                        .get(&r.account)
+                        .cloned()
+                        .or_else(|| not_read(model, r.account.as_deref()))
+                    {
+                        Some(reason) => Err(format!(
+                            "whether another agent uses the role is unknown: {reason}"
+                        )),
+                        None => Ok(false),
+                    },
+                };
+                verdicts.push((i, "roleShared", v));
+            }
+            FUNCTION => {
+                let v = if functions.contains(&*r.id) {
+                    Ok(true)
+                } else {
+                    match functions_uncertain
+                        .get(&r.account)
+                        .cloned()
+                        .or_else(|| not_read(model, r.account.as_deref()))
+                    {
+                        Some(reason) => Err(format!(
+                            "whether an agent's action group runs the function is unknown: {reason}"
+                        )),
+                        None => Ok(false),
+                    }
+                };
+                verdicts.push((i, "agentActionGroup", v));
+            }
+            _ => {}
+        }
+    }
+    for (i, attr, v) in verdicts {
+        set(&mut model.resources[i], attr, v.map(Value::Bool));
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -100,6 +100,13 @@ fn arn_resource_tail(id: &str) -> Option<&str> {
     id.rsplit(['/', ':']).next().filter(|t| !t.is_empty())
 }
 
+/// A Lambda function ARN without its version or alias qualifier, when it has one.
+fn unqualified_function(arn: &str) -> Option<&str> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    (parts.len() == 8 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function")
+        .then(|| &arn[..arn.len() - parts[7].len() - 1])
+}
+
 /// `alias/aws/sagemaker` or its ARN form.
 fn aws_managed_alias(reference: &str) -> bool {
     let alias = reference
@@ -246,6 +253,15 @@ fn resolve_one(
     if let Some(id) = index.lookup(target, from, reference) {
         return Some(id.clone());
     }
+    // A function ARN may name a version or alias (`...:function:name:live`); its
+    // configuration is the function's.
+    if target == "AWS::Lambda::Function" {
+        if let Some(id) = unqualified_function(reference)
+            .and_then(|unqualified| index.lookup(target, from, unqualified))
+        {
+            return Some(id.clone());
+        }
+    }
     if target == KMS_KEY && aws_managed_alias(reference) {
         let id = match (
             &from.account,
@@ -296,6 +312,18 @@ mod tests {
         assert!(!aws_managed_alias(
             "arn:aws:kms:us-east-1:111122223333:key/abcd"
         ));
+    }
+
+    #[test]
+    fn function_qualifiers_are_dropped() {
+        assert_eq!(
+            unqualified_function("arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST"),
+            Some("arn:aws:lambda:us-east-1:111122223333:function:f")
+        );
+        assert_eq!(
+            unqualified_function("arn:aws:lambda:us-east-1:111122223333:function:f"),
+            None
+        );
     }
 
     #[test]

@@ -562,6 +562,10 @@ pub static NOT_READ: &[(&str, &str)] = &[
         "ailint does not read Bedrock agents from AWS Config data",
     ),
     (
+        "AWS::Lambda::Function",
+        "ailint does not read Lambda functions from AWS Config data: only the Bedrock agents that run them, which it does not read there either, make them judged",
+    ),
+    (
         "AWS::Bedrock::KnowledgeBase",
         "ailint does not read Bedrock knowledge bases from AWS Config data",
     ),

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::tree::{Node, Tree};
+use super::tree::{Key, Node, Tree};
 use crate::model::schema::{AttrSpec, AttrType, ModelSchema};
 use crate::model::{Details, Location, Record, Resource, Suppression, Unknown, Value};
 
@@ -299,6 +299,7 @@ pub fn inline_policies(
     name_key: &str,
     document_key: &str,
     source_type: &str,
+    role_key: &str,
 ) -> Vec<Declared> {
     let Some(policies) = role.properties.get(list).and_then(Node::as_list) else {
         return Vec::new();
@@ -312,11 +313,29 @@ pub fn inline_policies(
                 .get(name_key)
                 .and_then(Node::as_str)
                 .map_or_else(|| format!("policy{}", i + 1), str::to_string);
+            // The policy names its role as the standalone policy type does.
+            let mut properties = p.clone();
+            if let Tree::Map(entries) = &mut properties.value {
+                let reference = Node::new(
+                    p.line,
+                    Tree::Reference {
+                        target: role.address.clone(),
+                        attribute: None,
+                    },
+                );
+                entries.push((
+                    Key {
+                        name: role_key.into(),
+                        line: p.line,
+                    },
+                    reference,
+                ));
+            }
             Declared {
                 source_type: source_type.into(),
                 address: format!("{}.{name}", role.address),
                 line: p.line,
-                properties: p.clone(),
+                properties,
                 tags: Vec::new(),
                 suppressions: role.suppressions.clone(),
                 file: role.file.clone(),
@@ -604,6 +623,13 @@ impl Context<'_> {
                             .unwrap_or_default()
                     ))),
                 }
+            }
+            // A reference where a set of entities is expected (`role` of
+            // aws_iam_role_policy): a set of one.
+            (Tree::Reference { .. }, AttrType::Set(elem))
+                if matches!(**elem, AttrType::Entity(_)) =>
+            {
+                Ok(Value::Set(vec![self.value(node, elem)?].into()))
             }
             (Tree::Reference { .. }, _) => Err(Bad::Unknown(
                 node.first_unknown()

@@ -142,6 +142,25 @@ const ROUTES: &[(&str, &str, &str, &str)] = &[
         "GetDataSource",
     ),
     ("bedrock-agent", "GET", "/tags/*", "ListTagsForResource"),
+    (
+        "bedrock-agent",
+        "POST",
+        "/agents/*/agentversions/*/actiongroups",
+        "ListAgentActionGroups",
+    ),
+    (
+        "bedrock-agent",
+        "GET",
+        "/agents/*/agentversions/*/actiongroups/*",
+        "GetAgentActionGroup",
+    ),
+    // The functions of agents' action groups are read by the same collector.
+    (
+        "bedrock-agent",
+        "GET",
+        "/2015-03-31/functions/*",
+        "GetFunction",
+    ),
 ];
 
 /// Operations of the JSON services whose requests name what they read: the body members
@@ -298,12 +317,21 @@ fn respond(status: u16, headers: &[(&str, &str)], body: &Value) -> Response<SdkB
     response
 }
 
+/// The prefix of an operation's IAM action: the service's, but Lambda's for the functions
+/// the Bedrock Agents collector reads.
+fn iam_prefix(service: &Service, operation: &str) -> &'static str {
+    match operation {
+        "GetFunction" => "lambda",
+        _ => service.iam,
+    }
+}
+
 /// The message AWS gives when an identity policy does not allow an action.
 fn denial_message(service: &Service, operation: &str) -> String {
     format!(
         "User: arn:aws:sts::{ACCOUNT}:assumed-role/ailint-audit/ailint is not authorized to perform: \
          {iam}:{operation} because no identity-based policy allows the {iam}:{operation} action",
-        iam = service.iam
+        iam = iam_prefix(service, operation)
     )
 }
 
@@ -649,8 +677,10 @@ async fn bedrock_guardrails_profiles_and_logging_as_the_api_returns_them() {
 }
 
 #[tokio::test]
-async fn bedrock_agents_knowledge_bases_and_data_sources_as_the_api_returns_them() {
+async fn bedrock_agents_action_group_functions_knowledge_bases_and_data_sources_as_the_api_returns_them(
+) {
     let kb = "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB4T7Q2NZP";
+    let function = "arn:aws:lambda:us-east-1:111122223333:function:support-order-lookup";
     let replay = Replay::new("bedrock-agent");
     let written = written(replay.collect().await);
     assert_eq!(written["notCollected"], json!([]));
@@ -663,10 +693,17 @@ async fn bedrock_agents_knowledge_bases_and_data_sources_as_the_api_returns_them
              "attributes": {
                  "kmsKey": "arn:aws:kms:us-east-1:111122223333:key/8e7d6c5b-4a39-4281-9f0e-a1b2c3d4e5f6",
                  "foundationModel": "anthropic.claude-3-haiku-20240307-v1:0",
-                 "guardrail": "xk3f9q2v7m1p", "guardrailVersion": "3"}},
+                 "guardrail": "xk3f9q2v7m1p", "guardrailVersion": "3",
+                 "role": "arn:aws:iam::111122223333:role/service-role/AmazonBedrockExecutionRoleForAgents_support",
+                 // The action group names the function's `live` alias; the user-input
+                 // action group runs no function.
+                 "actionGroupFunctions": [format!("{function}:live")]}},
             {"type": "AWS::Bedrock::Agent", "id": "arn:aws:bedrock:us-east-1:111122223333:agent/RB4N8WC2TD",
              "name": "hr-faq-bot", "account": ACCOUNT, "region": REGION,
-             "attributes": {"foundationModel": "anthropic.claude-3-5-sonnet-20240620-v1:0"}},
+             "attributes": {
+                 "foundationModel": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                 "role": "arn:aws:iam::111122223333:role/service-role/AmazonBedrockExecutionRoleForAgents_hr",
+                 "actionGroupFunctions": []}},
             {"type": "AWS::Bedrock::DataSource", "id": format!("{kb}/data-source/DS2M5X8HJE"),
              "name": "release-notes", "account": ACCOUNT, "region": REGION,
              "attributes": {"knowledgeBase": kb, "dataDeletionPolicy": "DELETE"}},
@@ -682,6 +719,9 @@ async fn bedrock_agents_knowledge_bases_and_data_sources_as_the_api_returns_them
                  "storageType": "OPENSEARCH_SERVERLESS",
                  "collection": "arn:aws:aoss:us-east-1:111122223333:collection/k3v9x2m7q1w8e5r4t6y0",
                  "embeddingModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"}},
+            {"type": "AWS::Lambda::Function", "id": function, "name": "support-order-lookup",
+             "account": ACCOUNT, "region": REGION, "tags": {"team": "customer-support"},
+             "attributes": {"role": "arn:aws:iam::111122223333:role/support-order-lookup"}},
         ])
     );
 }
@@ -853,7 +893,11 @@ async fn a_denied_list_leaves_its_types_not_collected() {
             "ListInferenceProfiles",
             &["AWS::Bedrock::InferenceProfile"],
         ),
-        ("bedrock-agent", "ListAgents", &["AWS::Bedrock::Agent"]),
+        (
+            "bedrock-agent",
+            "ListAgents",
+            &["AWS::Bedrock::Agent", "AWS::Lambda::Function"],
+        ),
         (
             "bedrock-agent",
             "ListKnowledgeBases",
@@ -946,12 +990,35 @@ async fn denied_detail_reads_leave_facts_unknown_never_absent() {
             "RB4N8WC2TD",
             "hr-faq-bot",
             &[
+                "actionGroupFunctions",
                 "foundationModel",
                 "guardrail",
                 "guardrailVersion",
                 "kmsKey",
+                "role",
                 "tags",
             ],
+        ),
+        (
+            "bedrock-agent",
+            "ListAgentActionGroups",
+            "QH7Z2MKX9A DRAFT",
+            "support-assistant",
+            &["actionGroupFunctions"],
+        ),
+        (
+            "bedrock-agent",
+            "GetAgentActionGroup",
+            "QH7Z2MKX9A DRAFT AG3K8P1XWZ",
+            "support-assistant",
+            &["actionGroupFunctions"],
+        ),
+        (
+            "bedrock-agent",
+            "GetFunction",
+            "arn:aws:lambda:us-east-1:111122223333:function:support-order-lookup",
+            "support-order-lookup",
+            &["role", "tags"],
         ),
         (
             "bedrock-agent",
@@ -1011,7 +1078,10 @@ async fn denied_detail_reads_leave_facts_unknown_never_absent() {
             .iter()
             .find(|r| r.name.as_deref() == Some(name))
             .unwrap_or_else(|| panic!("{operation}: `{name}` is still listed"));
-        let iam = SERVICES.iter().find(|s| s.name == service).unwrap().iam;
+        let iam = iam_prefix(
+            SERVICES.iter().find(|s| s.name == service).unwrap(),
+            operation,
+        );
         let reason = format!("{iam}:{operation}: {}", denial_reason(service, operation));
         let mut unknown = found.unknown.clone();
         unknown.sort();

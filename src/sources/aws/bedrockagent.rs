@@ -1,10 +1,12 @@
-//! Bedrock Agents: agents, knowledge bases and their data sources.
+//! Bedrock Agents: agents (with the Lambda functions their action groups run), knowledge
+//! bases and their data sources.
 
 use super::{client, each, Batch, Found, Scope};
 
 const AGENT: &str = "AWS::Bedrock::Agent";
 const KNOWLEDGE_BASE: &str = "AWS::Bedrock::KnowledgeBase";
 const DATA_SOURCE: &str = "AWS::Bedrock::DataSource";
+const FUNCTION: &str = "AWS::Lambda::Function";
 
 type Client = aws_sdk_bedrockagent::Client;
 
@@ -46,7 +48,8 @@ async fn agents(scope: &Scope, ba: &Client) -> Batch {
     {
         Ok(list) => list,
         Err(e) => {
-            batch.miss(region, &[AGENT], "bedrock:ListAgents", e);
+            // The functions of the agents' action groups are read through the agents.
+            batch.miss(region, &[AGENT, FUNCTION], "bedrock:ListAgents", e);
             return batch;
         }
     };
@@ -69,6 +72,14 @@ async fn agents(scope: &Scope, ba: &Client) -> Batch {
                             f.set("guardrail", g.guardrail_identifier());
                             f.set("guardrailVersion", g.guardrail_version());
                         }
+                        f.set(
+                            "role",
+                            Some(a.agent_resource_role_arn()).filter(|r| !r.is_empty()),
+                        );
+                    }
+                    match action_group_functions(&scope, &ba, &id).await {
+                        Ok(functions) => f.set("actionGroupFunctions", Some(functions)),
+                        Err(reason) => f.unknown(&["actionGroupFunctions"], &reason),
                     }
                     tags(&scope, &ba, &arn, &mut f).await;
                     f
@@ -82,6 +93,8 @@ async fn agents(scope: &Scope, ba: &Client) -> Batch {
                             "foundationModel",
                             "guardrail",
                             "guardrailVersion",
+                            "role",
+                            "actionGroupFunctions",
                             "tags",
                         ],
                         &format!("bedrock:GetAgent: {e}"),
@@ -92,7 +105,113 @@ async fn agents(scope: &Scope, ba: &Client) -> Batch {
         }
     })
     .await;
+    // Each function once, however many agents run it.
+    let mut functions: Vec<String> = batch
+        .resources
+        .iter()
+        .filter_map(|f| f.attributes.get("actionGroupFunctions"))
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .map(|arn| unqualified(arn).to_string())
+        .collect();
+    functions.sort();
+    functions.dedup();
+    if !functions.is_empty() {
+        let lambda = client!(aws_sdk_lambda, scope);
+        let found = each(functions, |arn| {
+            let (scope, lambda) = (scope.clone(), lambda.clone());
+            async move { function(&scope, &lambda, arn).await }
+        })
+        .await;
+        batch.resources.extend(found);
+    }
     batch
+}
+
+/// The Lambda functions the action groups of the agent's working draft run (the version
+/// that later versions are made from). `Err` with why when a read failed.
+async fn action_group_functions(
+    scope: &Scope,
+    ba: &Client,
+    agent_id: &str,
+) -> Result<Vec<String>, String> {
+    let groups = scope
+        .call(
+            ba.list_agent_action_groups()
+                .agent_id(agent_id)
+                .agent_version(DRAFT)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await
+        .map_err(|e| format!("bedrock:ListAgentActionGroups: {e}"))?;
+    let ids: Vec<String> = groups
+        .iter()
+        .map(|g| g.action_group_id().to_string())
+        .collect();
+    let read = each(ids, |group| {
+        let (scope, ba, agent_id) = (scope.clone(), ba.clone(), agent_id.to_string());
+        async move {
+            scope
+                .call(
+                    ba.get_agent_action_group()
+                        .agent_id(agent_id)
+                        .agent_version(DRAFT)
+                        .action_group_id(group)
+                        .send(),
+                )
+                .await
+                .map(|out| {
+                    out.agent_action_group()
+                        .and_then(|g| g.action_group_executor())
+                        .and_then(|e| e.as_lambda().ok())
+                        .cloned()
+                })
+                .map_err(|e| format!("bedrock:GetAgentActionGroup: {e}"))
+        }
+    })
+    .await;
+    let mut functions = Vec::new();
+    for r in read {
+        functions.extend(r?);
+    }
+    functions.sort();
+    functions.dedup();
+    Ok(functions)
+}
+
+const DRAFT: &str = "DRAFT";
+
+/// A function ARN without its version or alias qualifier: the function the model holds.
+fn unqualified(arn: &str) -> &str {
+    let parts: Vec<&str> = arn.split(':').collect();
+    if parts.len() == 8 {
+        &arn[..arn.len() - parts[7].len() - 1]
+    } else {
+        arn
+    }
+}
+
+async fn function(scope: &Scope, lambda: &aws_sdk_lambda::Client, arn: String) -> Found {
+    let name = arn.rsplit(':').next().unwrap_or(&arn).to_string();
+    let mut f = Found::new(FUNCTION, arn.clone(), scope.region.as_deref()).name(name);
+    match scope
+        .call(lambda.get_function().function_name(&arn).send())
+        .await
+    {
+        Ok(out) => {
+            let c = out.configuration();
+            f.set("role", c.and_then(|c| c.role()));
+            if let Some(tags) = out.tags() {
+                f.tags = tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            }
+        }
+        Err(e) => f.unknown(&["role", "tags"], &format!("lambda:GetFunction: {e}")),
+    }
+    f
 }
 
 async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {

@@ -158,6 +158,7 @@ pub fn read(doc: &Node, file: &Arc<str>, target: &Target) -> (Option<Unit>, Vec<
                 "PolicyName",
                 "PolicyDocument",
                 "AWS::IAM::Policy",
+                "Roles",
             ));
         }
         declared.push(d);

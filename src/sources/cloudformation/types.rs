@@ -235,6 +235,11 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["GuardrailConfiguration", "GuardrailVersion"]),
             ),
             ("foundationModel", Get::At(&["FoundationModel"])),
+            ("role", Get::At(&["AgentResourceRoleArn"])),
+            (
+                "actionGroupFunctions",
+                Get::Each(&["ActionGroups"], &["ActionGroupExecutor", "Lambda"]),
+            ),
         ],
         documents: &[],
     },
@@ -461,14 +466,14 @@ static TYPES: &[TypeMapping] = &[
         source: "AWS::IAM::ManagedPolicy",
         model: "AWS::IAM::Policy",
         name: Some(&["ManagedPolicyName"]),
-        attributes: &[],
+        attributes: &[("roles", Get::At(&["Roles"]))],
         documents: &[("policy", Get::At(&["PolicyDocument"]))],
     },
     TypeMapping {
         source: "AWS::IAM::Policy",
         model: "AWS::IAM::Policy",
         name: Some(&["PolicyName"]),
-        attributes: &[],
+        attributes: &[("roles", Get::At(&["Roles"]))],
         documents: &[("policy", Get::At(&["PolicyDocument"]))],
     },
     TypeMapping {
@@ -476,6 +481,13 @@ static TYPES: &[TypeMapping] = &[
         model: "AWS::IAM::Role",
         name: Some(&["RoleName"]),
         attributes: &[("managedPolicyArns", Get::At(&["ManagedPolicyArns"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::Lambda::Function",
+        model: "AWS::Lambda::Function",
+        name: Some(&["FunctionName"]),
+        attributes: &[("role", Get::At(&["Role"]))],
         documents: &[],
     },
     TypeMapping {

@@ -490,6 +490,7 @@ impl<'f> Module<'f> {
                                 "name",
                                 "policy",
                                 "aws_iam_role_policy",
+                                "role",
                             ));
                         }
                         out.push(d);

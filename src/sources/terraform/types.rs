@@ -226,6 +226,7 @@ static TYPES: &[TypeMapping] = &[
                 Get::At(&["guardrail_configuration", "guardrail_version"]),
             ),
             ("foundationModel", Get::At(&["foundation_model"])),
+            ("role", Get::At(&["agent_resource_role_arn"])),
         ],
         documents: &[],
     },
@@ -428,7 +429,7 @@ static TYPES: &[TypeMapping] = &[
         source: "aws_iam_role_policy",
         model: "AWS::IAM::Policy",
         name: Some(&["name"]),
-        attributes: &[],
+        attributes: &[("roles", Get::At(&["role"]))],
         documents: &[("policy", Get::At(&["policy"]))],
     },
     TypeMapping {
@@ -436,6 +437,13 @@ static TYPES: &[TypeMapping] = &[
         model: "AWS::IAM::Role",
         name: Some(&["name"]),
         attributes: &[("managedPolicyArns", Get::At(&["managed_policy_arns"]))],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "aws_lambda_function",
+        model: "AWS::Lambda::Function",
+        name: Some(&["function_name"]),
+        attributes: &[("role", Get::At(&["role"]))],
         documents: &[],
     },
     TypeMapping {
@@ -526,6 +534,18 @@ const PUBLIC_ACCESS_BLOCK: Get = Get::Record(
 );
 
 static ATTACHMENTS: &[Attachment] = &[
+    // An action group adds its Lambda function to the agent's (DRAFT) action groups.
+    Attachment {
+        source: "aws_bedrockagent_agent_action_group",
+        target: &["agent_id"],
+        model: "AWS::Bedrock::Agent",
+        attributes: &[(
+            "actionGroupFunctions",
+            Get::At(&["action_group_executor", "lambda"]),
+        )],
+        documents: &[],
+        appends: &["actionGroupFunctions"],
+    },
     Attachment {
         source: "aws_s3_bucket_public_access_block",
         target: &["bucket"],
