@@ -103,6 +103,8 @@ const NOT_READ_NOT_HELD: [&str; 25] = [
     "AIL-NET-010B",
     "AIL-VEC-002",
     "AIL-VEC-002B",
+    "AIL-NET-011",
+    "AIL-VEC-003",
 ];
 
 #[test]

@@ -174,7 +174,12 @@ const ROUTES: &[(&str, &str, &str, &str)] = &[
         "GetDataSource",
     ),
     ("bedrock-agent", "GET", "/tags/*", "ListTagsForResource"),
-    ("bedrock-agentcore", "POST", "/runtimes", "ListAgentRuntimes"),
+    (
+        "bedrock-agentcore",
+        "POST",
+        "/runtimes",
+        "ListAgentRuntimes",
+    ),
     ("bedrock-agentcore", "GET", "/runtimes/*", "GetAgentRuntime"),
     ("bedrock-agentcore", "GET", "/tags/*", "ListTagsForResource"),
 ];
@@ -770,7 +775,10 @@ async fn a_denied_secret_read_leaves_its_key_unknown() {
     unknown.sort();
     assert_eq!(
         unknown,
-        vec![("kmsKey".to_string(), reason.clone()), ("tags".to_string(), reason)]
+        vec![
+            ("kmsKey".to_string(), reason.clone()),
+            ("tags".to_string(), reason)
+        ]
     );
     // The knowledge base's rule is then not assessed, never passed.
     let report = audit(batch, &["AIL-VEC-003"]);

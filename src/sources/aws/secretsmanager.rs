@@ -31,7 +31,11 @@ pub async fn referenced(scope: &Scope, reference: &str) -> Found {
                 f.name = Some(name.to_string());
             }
             f.set("kmsKey", out.kms_key_id());
-            f.tags = tag_map(out.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))));
+            f.tags = tag_map(
+                out.tags()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?, t.value()?))),
+            );
         }
         Err(e) => f.unknown(
             &["kmsKey", "tags"],
