@@ -77,7 +77,7 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 28] = [
 
 /// Rules over types Config data is not read for and the equivalence fixture does not hold:
 /// the inventory has nothing to judge, Config data says where it could not look.
-const NOT_READ_NOT_HELD: [&str; 25] = [
+const NOT_READ_NOT_HELD: [&str; 27] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
