@@ -323,8 +323,6 @@ fn an_unknown_fact_whose_presence_decides_is_not_assessed() {
          "unknown": [{"path": "guardrail", "reason": "bedrock:GetAgent was denied"}]}]}"#,
         &["AIL-GR-001"],
     );
-    for (rule, name) in [("AIL-GR-001", "support-agent")] {
-        let f = verdict(&r, rule, name).expect("not assessed");
-        assert_eq!(f.status, Status::NotAssessed, "{rule}: {f:?}");
-    }
+    let f = verdict(&r, "AIL-GR-001", "support-agent").expect("not assessed");
+    assert_eq!(f.status, Status::NotAssessed, "{f:?}");
 }
