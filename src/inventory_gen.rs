@@ -6,9 +6,10 @@
 //! cross-region inference profiles AWS defines) and projects that use it: SageMaker
 //! notebooks, Studio domains, training jobs, registered model packages, models, endpoint
 //! configurations with data capture, endpoints and their monitoring schedules; Bedrock
-//! guardrails, agents, knowledge bases with their data sources and an OpenSearch domain or
-//! OpenSearch Serverless collection (with its encryption, network and data-access
-//! policies), custom models and application inference profiles; Lake Formation grants and
+//! guardrails, agents, AgentCore runtimes, knowledge bases with their data sources and an
+//! OpenSearch domain, OpenSearch Serverless collection (with its encryption, network and
+//! data-access policies) or a store reached with a Secrets Manager secret, custom models
+//! and application inference profiles; Lake Formation grants and
 //! registered locations; IAM statements. Each account has one multi-region management
 //! trail and its account-wide S3 Block Public Access settings. A few resources sit in other
 //! regions (someone's proof of concept).
@@ -22,8 +23,8 @@
 //!
 //! The output depends only on the size and the seed (a SplitMix64 generator, no external
 //! crate), and its cost is linear in the size. Resource types and attributes added later
-//! draw from a second stream, and the next additions from a third, so adding them left the
-//! values of the others unchanged.
+//! draw from streams of their own (a second, a third, ...), so adding them left the values
+//! of the others unchanged.
 
 use std::collections::HashMap;
 
@@ -313,6 +314,9 @@ struct Gen {
     extra: Rng,
     /// A third stream, for the additions made after the second: see [`Gen::later`].
     later: Rng,
+    /// Another, likewise, for AgentCore runtimes and the secrets of vector stores. See
+    /// [`Gen::third`].
+    third: Rng,
     target: usize,
     out: Vec<Value>,
     accounts: Vec<Account>,
@@ -381,6 +385,7 @@ impl Gen {
             rng,
             extra: Rng(seed ^ 0x6169_6c69_6e74_2d78),
             later: Rng(seed ^ 0x6169_6c69_6e74_2d33),
+            third: Rng(seed ^ 0x6169_6c69_6e74_2d76),
             target,
             out: Vec::with_capacity(target),
             accounts,
@@ -446,6 +451,15 @@ impl Gen {
         std::mem::swap(&mut self.rng, &mut self.agent_rng);
         let out = f(self);
         std::mem::swap(&mut self.rng, &mut self.agent_rng);
+        out
+    }
+
+    /// Runs `f` with the stream of AgentCore runtimes and vector-store secrets, as
+    /// [`Gen::extra`] does with the second.
+    fn third<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> T {
+        std::mem::swap(&mut self.rng, &mut self.third);
+        let out = f(self);
+        std::mem::swap(&mut self.rng, &mut self.third);
         out
     }
 
@@ -1394,6 +1408,7 @@ impl Gen {
             };
             self.agent(&at, &name, &key, guardrail, &project, env, team);
         }
+        self.third(|g| g.agent_runtime(&at, base, &suffix, &project, env, team));
         let storage = match self.rng.below(100) {
             0..=29 => "OPENSEARCH_SERVERLESS",
             30..=79 => "OPENSEARCH_MANAGED_CLUSTER",
@@ -1411,6 +1426,7 @@ impl Gen {
             &format!("{corpus}-kb{suffix}"),
             storage,
             collection.as_deref(),
+            Some(&key),
             &project,
             env,
             team,
@@ -1669,10 +1685,14 @@ impl Gen {
         name: &str,
         storage: &str,
         collection: Option<&str>,
+        key: Option<&Key>,
         project: &str,
         env: &str,
         team: &str,
     ) -> String {
+        // Stores reached with credentials keep them in a secret, emitted first.
+        let secret = matches!(storage, "PINECONE" | "RDS")
+            .then(|| self.third(|g| g.store_secret(at, name, key, project, env, team)));
         let id = self.rng.upper_alnum(10);
         let arn = format!(
             "arn:aws:bedrock:{}:{}:knowledge-base/{id}",
@@ -1695,8 +1715,80 @@ impl Gen {
         if let (Some(c), Some(Value::Object(attrs))) = (collection, r.get_mut("attributes")) {
             attrs.insert("collection".into(), json!(c));
         }
+        if let (Some(secret), Some(Value::Object(attrs))) = (secret, r.get_mut("attributes")) {
+            attrs.insert("credentialsSecret".into(), json!(secret));
+        }
         self.emit(r);
         arn
+    }
+
+    /// The Secrets Manager secret with a vector store's credentials: encrypted with the
+    /// project's key, or with the AWS managed key (named or left out).
+    #[allow(clippy::too_many_arguments)]
+    fn store_secret(
+        &mut self,
+        at: &At,
+        kb: &str,
+        key: Option<&Key>,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) -> String {
+        let name = format!("bedrock/{kb}-credentials");
+        let suffix = self.rng.chars(
+            6,
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        );
+        let arn = format!(
+            "arn:aws:secretsmanager:{}:{}:secret:{name}-{suffix}",
+            at.region, at.account
+        );
+        let mut attrs = Map::new();
+        let kms = match key {
+            Some(k) => self.key_ref("kms.store-secret", k, at, "alias/aws/secretsmanager"),
+            None => None,
+        };
+        if let Some(k) = kms {
+            attrs.insert("kmsKey".into(), json!(k));
+        }
+        let mut r = resource("AWS::SecretsManager::Secret", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), Value::Object(attrs));
+        self.emit(r);
+        arn
+    }
+
+    /// An AgentCore runtime hosting the project's agent code, in VPC or PUBLIC network mode.
+    fn agent_runtime(
+        &mut self,
+        at: &At,
+        base: &str,
+        suffix: &str,
+        project: &str,
+        env: &str,
+        team: &str,
+    ) {
+        // Runtime names take letters, digits and underscores.
+        let name = format!("{base}{suffix}_runtime").replace('-', "_");
+        let id = self.rng.chars(
+            10,
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        );
+        let arn = format!(
+            "arn:aws:bedrock-agentcore:{}:{}:runtime/{name}-{id}",
+            at.region, at.account
+        );
+        let mode = if self.ok("agentcore.vpc-mode") {
+            "VPC"
+        } else {
+            "PUBLIC"
+        };
+        let mut r = resource("AWS::BedrockAgentCore::Runtime", &arn, &name, at);
+        let tags = self.tags(project, env, team);
+        r.insert("tags".into(), tags);
+        r.insert("attributes".into(), json!({ "networkMode": mode }));
+        self.emit(r);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1947,6 +2039,7 @@ impl Gen {
                     &name,
                     "OPENSEARCH_SERVERLESS",
                     Some(&collection),
+                    None,
                     &project,
                     "dev",
                     "research",
@@ -2900,11 +2993,11 @@ mod tests {
         }
     }
 
-    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 265 --seed 10`, a size
+    /// `fixtures/demo/inventory.json` is `ailint-gen --resources 270 --seed 10`, a size
     /// that holds every type and the first projects of every account and region.
     const DEMO: (&str, usize, u64) = (
         concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inventory.json"),
-        265,
+        270,
         10,
     );
 

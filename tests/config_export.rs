@@ -83,7 +83,7 @@ const NOT_ASSESSED_FROM_CONFIG: [&str; 33] = [
 
 /// Rules over types Config data is not read for and the equivalence fixture does not hold:
 /// the inventory has nothing to judge, Config data says where it could not look.
-const NOT_READ_NOT_HELD: [&str; 28] = [
+const NOT_READ_NOT_HELD: [&str; 30] = [
     "AIL-GOV-001",
     "AIL-GOV-002",
     "AIL-GOV-002B",
@@ -112,6 +112,8 @@ const NOT_READ_NOT_HELD: [&str; 28] = [
     "AIL-VEC-002",
     "AIL-VEC-002B",
     "AIL-IAM-005C",
+    "AIL-NET-011",
+    "AIL-VEC-003",
 ];
 
 #[test]

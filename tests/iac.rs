@@ -940,6 +940,123 @@ Resources:
 }
 
 #[test]
+fn knowledge_base_secrets_and_agentcore_runtimes_are_read_from_cloudformation() {
+    let model = normalized_text(
+        "template.yaml",
+        r#"
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  MongoSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: mongo-credentials
+      KmsKeyId: !Ref Key
+      Tags:
+        - Key: team
+          Value: search
+  Mongo:
+    Type: AWS::Bedrock::KnowledgeBase
+    Properties:
+      Name: catalogue
+      StorageConfiguration:
+        Type: MONGO_DB_ATLAS
+        MongoDbAtlasConfiguration:
+          Endpoint: catalogue.mongodb.net
+          CredentialsSecretArn: !Ref MongoSecret
+  Elsewhere:
+    Type: AWS::Bedrock::KnowledgeBase
+    Properties:
+      Name: elsewhere
+      StorageConfiguration:
+        Type: PINECONE
+        PineconeConfiguration:
+          CredentialsSecretArn: arn:aws:secretsmanager:eu-west-1:111122223333:secret:pinecone-Ab12Cd
+  Runtime:
+    Type: AWS::BedrockAgentCore::Runtime
+    Properties:
+      AgentRuntimeName: claims_agent
+      NetworkConfiguration:
+        NetworkMode: PUBLIC
+      Tags:
+        team: claims
+"#,
+    );
+    let kbs = &model["AWS::Bedrock::KnowledgeBase"];
+    let named = |n: &str| {
+        kbs.iter()
+            .find(|k| k["attributes"]["storageType"] == n)
+            .unwrap_or_else(|| panic!("{n}: {kbs:#?}"))
+    };
+    assert_eq!(
+        named("MONGO_DB_ATLAS")["attributes"]["credentialsSecret"],
+        "-> AWS::SecretsManager::Secret"
+    );
+    // A secret the template does not declare is not known: never taken as unencrypted.
+    let pinecone = named("PINECONE");
+    assert!(pinecone["attributes"].get("credentialsSecret").is_none());
+    assert!(
+        pinecone["unknown"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("credentialsSecret")),
+        "{pinecone}"
+    );
+    let secret = &model["AWS::SecretsManager::Secret"][0];
+    assert_eq!(secret["attributes"]["kmsKey"], "-> AWS::KMS::Key");
+    assert_eq!(secret["tags"], serde_json::json!({"team": "search"}));
+    let runtime = &model["AWS::BedrockAgentCore::Runtime"][0];
+    assert_eq!(runtime["attributes"]["networkMode"], "PUBLIC");
+    assert_eq!(
+        runtime["attributes"]["tagKeys"],
+        serde_json::json!(["team"])
+    );
+}
+
+#[test]
+fn knowledge_base_secrets_and_agentcore_runtimes_are_read_from_terraform() {
+    let model = normalized_text(
+        "main.tf",
+        r#"
+resource "aws_secretsmanager_secret" "redis" {
+  name       = "redis-credentials"
+  kms_key_id = "alias/aws/secretsmanager"
+}
+
+resource "aws_bedrockagent_knowledge_base" "sessions" {
+  name     = "sessions"
+  role_arn = "arn:aws:iam::111122223333:role/kb"
+  storage_configuration {
+    type = "REDIS_ENTERPRISE_CLOUD"
+    redis_enterprise_cloud_configuration {
+      endpoint               = "redis-12345.c1.us-east-1-2.ec2.cloud.redislabs.com:12345"
+      vector_index_name      = "sessions"
+      credentials_secret_arn = aws_secretsmanager_secret.redis.arn
+    }
+  }
+}
+
+resource "aws_bedrockagentcore_agent_runtime" "claims" {
+  agent_runtime_name = "claims_agent"
+  role_arn           = "arn:aws:iam::111122223333:role/runtime"
+  network_configuration {
+    network_mode = "VPC"
+  }
+}
+"#,
+    );
+    let kb = &model["AWS::Bedrock::KnowledgeBase"][0]["attributes"];
+    assert_eq!(kb["credentialsSecret"], "-> AWS::SecretsManager::Secret");
+    // The AWS managed key, named: a key whose manager is AWS.
+    let secret = &model["AWS::SecretsManager::Secret"][0]["attributes"];
+    assert_eq!(secret["kmsKey"], "-> AWS::KMS::Key");
+    let key = &model["AWS::KMS::Key"][0]["attributes"];
+    assert_eq!(key["keyManager"], "AWS");
+    let runtime = &model["AWS::BedrockAgentCore::Runtime"][0]["attributes"];
+    assert_eq!(runtime["networkMode"], "VPC");
+}
+
+#[test]
 fn a_terraform_invocation_logging_configuration_turns_logging_on_and_names_its_bucket() {
     let model = normalized_text(
         "main.tf",

@@ -1914,7 +1914,7 @@ const KMS_KEY: &str = "AWS::KMS::Key";
 // listed as a set attribute.
 
 /// The AI types judged for required tags.
-const TAGGED_AI_TYPES: [&str; 9] = [
+const TAGGED_AI_TYPES: [&str; 10] = [
     "AWS::SageMaker::NotebookInstance",
     "AWS::SageMaker::Domain",
     "AWS::SageMaker::Endpoint",
@@ -1923,6 +1923,7 @@ const TAGGED_AI_TYPES: [&str; 9] = [
     "AWS::Bedrock::Agent",
     "AWS::Bedrock::KnowledgeBase",
     "AWS::Bedrock::InferenceProfile",
+    "AWS::BedrockAgentCore::Runtime",
     "AWS::OpenSearchServerless::Collection",
 ];
 

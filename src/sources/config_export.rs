@@ -586,6 +586,14 @@ pub static NOT_READ: &[(&str, &str)] = &[
         "AWS Config does not record Bedrock model invocation logging, an account setting",
     ),
     (
+        "AWS::BedrockAgentCore::Runtime",
+        "ailint does not read AgentCore runtimes from AWS Config data",
+    ),
+    (
+        "AWS::SecretsManager::Secret",
+        "ailint does not read Secrets Manager secrets from AWS Config data, nor the knowledge bases that name them",
+    ),
+    (
         "AWS::OpenSearchServerless::Collection",
         "ailint does not read OpenSearch Serverless collections from AWS Config data",
     ),

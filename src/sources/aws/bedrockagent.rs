@@ -1,6 +1,7 @@
 //! Bedrock Agents: agents (with the Lambda functions their action groups run), knowledge
 //! bases and their data sources.
 
+use super::secretsmanager::{self, SECRET};
 use super::{client, each, Batch, Found, Scope};
 
 const AGENT: &str = "AWS::Bedrock::Agent";
@@ -231,7 +232,7 @@ async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
         Err(e) => {
             batch.miss(
                 region,
-                &[KNOWLEDGE_BASE, DATA_SOURCE],
+                &[KNOWLEDGE_BASE, DATA_SOURCE, SECRET],
                 "bedrock:ListKnowledgeBases",
                 e,
             );
@@ -255,6 +256,7 @@ async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
                     let arn = k.map_or_else(|| id.clone(), |k| k.knowledge_base_arn().to_string());
                     let mut f =
                         Found::new(KNOWLEDGE_BASE, arn.clone(), scope.region.as_deref()).name(name);
+                    let mut secret = None;
                     if let Some(k) = k {
                         if let Some(s) = k.storage_configuration() {
                             f.set("storageType", Some(s.r#type().as_str()));
@@ -263,6 +265,25 @@ async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
                                 s.opensearch_serverless_configuration()
                                     .map(|c| c.collection_arn()),
                             );
+                            // One configuration per store type; those reached with
+                            // credentials name the secret holding them.
+                            secret = s
+                                .pinecone_configuration()
+                                .map(|c| c.credentials_secret_arn())
+                                .or_else(|| {
+                                    s.redis_enterprise_cloud_configuration()
+                                        .map(|c| c.credentials_secret_arn())
+                                })
+                                .or_else(|| {
+                                    s.mongo_db_atlas_configuration()
+                                        .map(|c| c.credentials_secret_arn())
+                                })
+                                .or_else(|| {
+                                    s.rds_configuration().map(|c| c.credentials_secret_arn())
+                                })
+                                .filter(|a| !a.is_empty())
+                                .map(str::to_string);
+                            f.set("credentialsSecret", secret.as_deref());
                         }
                         f.set(
                             "embeddingModelArn",
@@ -273,6 +294,11 @@ async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
                     }
                     tags(&scope, &ba, &arn, &mut f).await;
                     batch.resources.push(f);
+                    if let Some(secret) = secret {
+                        batch
+                            .resources
+                            .push(secretsmanager::referenced(&scope, &secret).await);
+                    }
                     arn
                 }
                 Err(e) => {
@@ -280,7 +306,13 @@ async fn knowledge_bases(scope: &Scope, ba: &Client) -> Batch {
                         Found::new(KNOWLEDGE_BASE, id.clone(), scope.region.as_deref()).name(name);
                     // Without the knowledge base's ARN its tags cannot be read either.
                     f.unknown(
-                        &["storageType", "collection", "embeddingModelArn", "tags"],
+                        &[
+                            "storageType",
+                            "collection",
+                            "credentialsSecret",
+                            "embeddingModelArn",
+                            "tags",
+                        ],
                         &format!("bedrock:GetKnowledgeBase: {e}"),
                     );
                     batch.resources.push(f);

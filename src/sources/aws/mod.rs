@@ -10,6 +10,7 @@
 //! collected are "not collected" in that account and region, so their rules are "not
 //! assessed", never passed.
 
+mod agentcore;
 mod bedrock;
 mod bedrockagent;
 mod cloudtrail;
@@ -23,6 +24,7 @@ pub mod organizations;
 mod s3;
 mod s3control;
 mod sagemaker;
+mod secretsmanager;
 mod sts;
 
 use std::collections::BTreeMap;
@@ -268,6 +270,8 @@ pub fn iam_action(service: &str, operation: &str) -> String {
         "Bedrock" | "Bedrock Agent" => "bedrock".to_string(),
         "OpenSearch" => "es".to_string(),
         "OpenSearchServerless" => "aoss".to_string(),
+        "Secrets Manager" => "secretsmanager".to_string(),
+        "Bedrock AgentCore Control" => "bedrock-agentcore".to_string(),
         other => other.to_ascii_lowercase(),
     };
     let action = match (service, operation) {
@@ -656,6 +660,7 @@ pub const TYPES: &[&str] = &[
     "AWS::Bedrock::InferenceProfile",
     "AWS::Bedrock::KnowledgeBase",
     "AWS::Bedrock::ModelInvocationLogging",
+    "AWS::BedrockAgentCore::Runtime",
     "AWS::CloudTrail::Trail",
     "AWS::EC2::VPC",
     "AWS::EC2::VPCEndpoint",
@@ -680,6 +685,7 @@ pub const TYPES: &[&str] = &[
     "AWS::SageMaker::MonitoringSchedule",
     "AWS::SageMaker::NotebookInstance",
     "AWS::SageMaker::TrainingJob",
+    "AWS::SecretsManager::Secret",
 ];
 
 impl Collection {
@@ -779,6 +785,7 @@ pub const REGIONAL: &[(&str, Collector)] = &[
     ("sagemaker", |s| Box::pin(sagemaker::collect(s))),
     ("bedrock", |s| Box::pin(bedrock::collect(s))),
     ("bedrock-agent", |s| Box::pin(bedrockagent::collect(s))),
+    ("bedrock-agentcore", |s| Box::pin(agentcore::collect(s))),
     ("ec2", |s| Box::pin(ec2::collect(s))),
     ("opensearch", |s| Box::pin(opensearch::collect(s))),
     ("opensearch-serverless", |s| {

@@ -257,6 +257,39 @@ static TYPES: &[TypeMapping] = &[
                     "CollectionArn",
                 ]),
             ),
+            // One storage configuration per knowledge base: at most one of these is set.
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "StorageConfiguration",
+                    "PineconeConfiguration",
+                    "CredentialsSecretArn",
+                ]),
+            ),
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "StorageConfiguration",
+                    "RedisEnterpriseCloudConfiguration",
+                    "CredentialsSecretArn",
+                ]),
+            ),
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "StorageConfiguration",
+                    "MongoDbAtlasConfiguration",
+                    "CredentialsSecretArn",
+                ]),
+            ),
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "StorageConfiguration",
+                    "RdsConfiguration",
+                    "CredentialsSecretArn",
+                ]),
+            ),
             (
                 "embeddingModelArn",
                 Get::At(&[
@@ -266,6 +299,23 @@ static TYPES: &[TypeMapping] = &[
                 ]),
             ),
         ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::BedrockAgentCore::Runtime",
+        model: "AWS::BedrockAgentCore::Runtime",
+        name: Some(&["AgentRuntimeName"]),
+        attributes: &[(
+            "networkMode",
+            Get::At(&["NetworkConfiguration", "NetworkMode"]),
+        )],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "AWS::SecretsManager::Secret",
+        model: "AWS::SecretsManager::Secret",
+        name: Some(&["Name"]),
+        attributes: &[("kmsKey", Get::At(&["KmsKeyId"]))],
         documents: &[],
     },
     TypeMapping {

@@ -244,6 +244,39 @@ static TYPES: &[TypeMapping] = &[
                     "collection_arn",
                 ]),
             ),
+            // One storage configuration per knowledge base: at most one of these is set.
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "storage_configuration",
+                    "pinecone_configuration",
+                    "credentials_secret_arn",
+                ]),
+            ),
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "storage_configuration",
+                    "redis_enterprise_cloud_configuration",
+                    "credentials_secret_arn",
+                ]),
+            ),
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "storage_configuration",
+                    "mongo_db_atlas_configuration",
+                    "credentials_secret_arn",
+                ]),
+            ),
+            (
+                "credentialsSecret",
+                Get::At(&[
+                    "storage_configuration",
+                    "rds_configuration",
+                    "credentials_secret_arn",
+                ]),
+            ),
             (
                 "embeddingModelArn",
                 Get::At(&[
@@ -253,6 +286,23 @@ static TYPES: &[TypeMapping] = &[
                 ]),
             ),
         ],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "aws_bedrockagentcore_agent_runtime",
+        model: "AWS::BedrockAgentCore::Runtime",
+        name: Some(&["agent_runtime_name"]),
+        attributes: &[(
+            "networkMode",
+            Get::At(&["network_configuration", "network_mode"]),
+        )],
+        documents: &[],
+    },
+    TypeMapping {
+        source: "aws_secretsmanager_secret",
+        model: "AWS::SecretsManager::Secret",
+        name: Some(&["name"]),
+        attributes: &[("kmsKey", Get::At(&["kms_key_id"]))],
         documents: &[],
     },
     TypeMapping {
