@@ -230,3 +230,41 @@ fn resource_spans(inventory: &str) -> std::collections::HashMap<String, (usize, 
     }
     spans
 }
+
+#[test]
+fn a_live_audit_writes_its_reports_and_inventory_to_the_output_dir() {
+    let e = emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["audit".to_string()];
+    args.extend(account_args(&e, &e.compliant));
+    args.extend(
+        [
+            "--format",
+            "html,json,junit",
+            "--output-dir",
+            "reports",
+            "--fail-on",
+            "none",
+        ]
+        .map(String::from),
+    );
+    let out = ailint_at(&e.url, dir.path(), &args_ref(&args), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let reports = dir.path().join("reports");
+    for name in [
+        "report.html".to_string(),
+        "report.json".to_string(),
+        "report.junit.xml".to_string(),
+        format!("ailint-inventory-account-{}.json", e.compliant),
+    ] {
+        assert!(reports.join(&name).is_file(), "no {name} in the output dir");
+    }
+    // The reports point at the inventory beside them.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        json["inputs"][0].as_str().unwrap(),
+        format!("reports/ailint-inventory-account-{}.json", e.compliant)
+    );
+}
