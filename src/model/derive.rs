@@ -828,20 +828,19 @@ impl ManagementSelector {
     }
 }
 
-fn field<'a>(selector: &'a Json, name: &str) -> Option<&'a Json> {
-    selector
-        .get("FieldSelectors")?
-        .as_array()?
-        .iter()
-        .find(|f| f.get("Field").and_then(Json::as_str) == Some(name))
-}
-
+/// Every value of an operator over the field selectors named `name` (a field may be
+/// written in more than one).
 fn field_values<'a>(selector: &'a Json, name: &str, op: &str) -> Vec<&'a str> {
-    field(selector, name)
-        .and_then(|f| f.get(op))
+    selector
+        .get("FieldSelectors")
         .and_then(Json::as_array)
-        .map(|vals| vals.iter().filter_map(Json::as_str).collect())
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter(|f| f.get("Field").and_then(Json::as_str) == Some(name))
+        .filter_map(|f| f.get(op).and_then(Json::as_array))
+        .flatten()
+        .filter_map(Json::as_str)
+        .collect()
 }
 
 fn field_names(selector: &Json) -> Vec<&str> {
@@ -1045,21 +1044,6 @@ impl ObjectSelector {
     }
 }
 
-/// Every value of an operator over the field selectors named `name` (a field may be
-/// written in more than one).
-fn all_field_values<'a>(selector: &'a Json, name: &str, op: &str) -> Vec<&'a str> {
-    selector
-        .get("FieldSelectors")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|f| f.get("Field").and_then(Json::as_str) == Some(name))
-        .filter_map(|f| f.get(op).and_then(Json::as_array))
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect()
-}
-
 /// The selectors of a trail that record S3 object data events. A trail has basic or
 /// advanced selectors, never both; each kind is read as written.
 fn object_selectors(r: &Resource) -> Result<Vec<ObjectSelector>, String> {
@@ -1104,8 +1088,8 @@ fn object_selectors(r: &Resource) -> Result<Vec<ObjectSelector>, String> {
         .into_iter()
         .flatten()
     {
-        let data = all_field_values(s, "eventCategory", "Equals").contains(&"Data");
-        let objects = all_field_values(s, "resources.type", "Equals").contains(&S3_OBJECT);
+        let data = field_values(s, "eventCategory", "Equals").contains(&"Data");
+        let objects = field_values(s, "resources.type", "Equals").contains(&S3_OBJECT);
         // Any other field (eventName, userIdentity.arn, ...) records only some requests.
         let narrowed = field_names(s).iter().any(|n| {
             !matches!(
@@ -1116,9 +1100,9 @@ fn object_selectors(r: &Resource) -> Result<Vec<ObjectSelector>, String> {
         if !data || !objects || narrowed {
             continue;
         }
-        let read_only = all_field_values(s, "readOnly", "Equals");
+        let read_only = field_values(s, "readOnly", "Equals");
         let arn = |op: &str| -> Vec<String> {
-            all_field_values(s, "resources.ARN", op)
+            field_values(s, "resources.ARN", op)
                 .into_iter()
                 .map(str::to_string)
                 .collect()

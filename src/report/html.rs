@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use serde_json::Value;
-
+use super::text::value_text;
 use crate::engine::catalog::Catalog;
 use crate::engine::score::{self, percent, Scores, Tally};
 use crate::engine::trend::Comparison;
@@ -632,13 +631,6 @@ fn account(f: &Finding) -> &str {
 
 fn region(f: &Finding) -> &str {
     f.resource.region.as_deref().unwrap_or("")
-}
-
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::Null => "absent".into(),
-        other => other.to_string(),
-    }
 }
 
 /// Text for HTML character data and quoted attribute values.

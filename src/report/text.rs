@@ -36,7 +36,8 @@ impl Style {
     }
 }
 
-fn value_text(v: &Value) -> String {
+/// An evidence value as reports print it: JSON, or `absent`.
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::Null => "absent".into(),
         other => other.to_string(),
